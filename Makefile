@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+MAIL_PORT ?= 8025
+export FLASK_APP := participation
+
+.PHONY: run test test-pg lint bench install install-dev migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+## Set everything up and serve the demo on http://127.0.0.1:$(PORT) (mails are printed to the console).
+run: migrate
+	$(BIN)/flask demo load --if-empty
+	@echo "Mail sink on 127.0.0.1:$(MAIL_PORT): mails sent by the platform are printed below."
+	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Debugging & \
+	  trap 'kill $$!' EXIT INT TERM; \
+	  MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+## Install the development dependencies and run the whole suite (SQLite unless TEST_DATABASE_URL is set).
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The whole suite against the local PostgreSQL server.
+test-pg: install-dev
+	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+## Benchmark at the scale of the Conference on the Future of Europe (needs PostgreSQL on 127.0.0.1:5432).
+bench: install-dev
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) instance/*.db .pytest_cache

@@ -1,0 +1,85 @@
+"""Ghent's citizen participation and event platform."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from flask import Flask, g, request, session
+
+from participation import extensions as ext
+
+#: Domain packages whose ``views`` module defines a blueprint named ``bp``.
+BLUEPRINT_MODULES = (
+    "participation.core.views",
+    "participation.events.views",
+    "participation.policy.views",
+    "participation.api.views",
+)
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Create the Flask application.
+
+    ``config`` is a config name (``development``, ``production``, ``testing``) or a
+    mapping of overrides applied to the testing configuration (for tests).
+    """
+    from config import CONFIGS
+
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS["testing"])
+        app.config.update(config)
+    else:
+        name = config or os.environ.get("APP_ENV", "development")
+        app.config.from_object(CONFIGS.get(name, CONFIGS["development"]))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from participation import models  # noqa: F401  (register every table)
+    from participation.accounts import access  # noqa: F401  (session loader)
+    from participation.core import security
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
+    ext.login_manager.init_app(app)
+    ext.mail.init_app(app)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=_select_locale)
+    ext.limiter.init_app(app)
+
+    security.refuse_unsafe_production(app)
+    security.install(app)
+
+    for module_name in BLUEPRINT_MODULES:
+        module = importlib.import_module(module_name)
+        app.register_blueprint(module.bp)
+
+    from participation.core import errors, templating
+    from participation.cli import register_cli
+
+    errors.register(app)
+    templating.register(app)
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    """Choose the language: explicit choice, then the user's setting, then the browser's."""
+    from flask_login import current_user
+
+    languages = ("nl", "en")
+    forced = g.get("force_locale")
+    if forced in languages:
+        return forced
+    chosen = session.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in languages:
+            return current_user.locale
+    return request.accept_languages.best_match(languages) or "nl"

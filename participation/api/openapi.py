@@ -1,0 +1,224 @@
+"""The OpenAPI 3.1 document of the public API; responses are tested against it."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATETIME = {"type": "string", "format": "date-time"}
+
+EVENT_SUMMARY = {
+    "type": "object",
+    "required": [
+        "slug", "title", "summary", "topic", "starts_at", "ends_at", "language", "status",
+        "capacity", "places_left", "waiting_list_length", "url", "online",
+    ],
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "topic": {"type": "string"},
+        "starts_at": DATETIME,
+        "ends_at": DATETIME,
+        "language": {"type": "string", "enum": ["nl", "en", "nl_en"]},
+        "status": {"type": "string", "enum": ["published", "cancelled"]},
+        "venue_name": NULLABLE_STRING,
+        "address": NULLABLE_STRING,
+        "online": {"type": "boolean"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0,
+                     "description": "Number of places; null means unlimited."},
+        "places_left": {"type": ["integer", "null"], "minimum": 0},
+        "waiting_list_length": {"type": "integer", "minimum": 0},
+        "url": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+EVENT_DETAIL = {
+    "allOf": [{"$ref": "#/components/schemas/EventSummary"}],
+    "type": "object",
+    "required": ["description", "accessibility", "actions"],
+    "properties": {
+        **EVENT_SUMMARY["properties"],
+        "description": {"type": "string", "description": "Markdown"},
+        "online_url": NULLABLE_STRING,
+        "public_transport": NULLABLE_STRING,
+        "bike": NULLABLE_STRING,
+        "accessibility": {
+            "type": "object",
+            "required": ["step_free", "hearing_loop", "sign_language_on_request"],
+            "properties": {
+                "step_free": {"type": "boolean"},
+                "hearing_loop": {"type": "boolean"},
+                "sign_language_on_request": {"type": "boolean"},
+                "notes": NULLABLE_STRING,
+            },
+        },
+        "registration_opens_at": {"type": ["string", "null"], "format": "date-time"},
+        "registration_closes_at": {"type": ["string", "null"], "format": "date-time"},
+        "actions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "title"],
+                "properties": {"code": {"type": "string"}, "title": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
+ACTION = {
+    "type": "object",
+    "required": ["code", "title", "summary", "priority", "status", "progress", "feedback_open",
+                 "url"],
+    "properties": {
+        "code": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "priority": {"type": "string"},
+        "status": {"type": "string", "enum": ["planned", "in_progress", "done"]},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "feedback_open": {"type": "boolean"},
+        "url": {"type": "string"},
+    },
+}
+
+PRIORITY = {
+    "type": "object",
+    "required": ["slug", "title", "summary", "top_priority", "document", "actions"],
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "top_priority": {"type": "boolean"},
+        "document": {
+            "type": "object",
+            "required": ["slug", "title"],
+            "properties": {"slug": {"type": "string"}, "title": {"type": "string"}},
+        },
+        "actions": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "status"],
+    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+}
+
+SCHEMAS = {
+    "EventSummary": EVENT_SUMMARY,
+    "EventDetail": EVENT_DETAIL,
+    "EventPage": {
+        "type": "object",
+        "required": ["items", "page", "per_page", "total", "pages"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/EventSummary"}},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+    },
+    "Action": ACTION,
+    "ActionList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}},
+    },
+    "Priority": PRIORITY,
+    "PriorityList": {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Priority"}}
+        },
+    },
+    "Error": ERROR,
+}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+EVENT_FILTERS = [
+    _query("topic", {"type": "string"}, "Topic slug"),
+    _query("date_from", {"type": "string", "format": "date"}, "First day (Brussels time)"),
+    _query("date_to", {"type": "string", "format": "date"}, "Last day (Brussels time)"),
+    _query("language", {"type": "string", "enum": ["nl", "en", "nl_en"]}, "Event language"),
+    _query("free_places", {"type": "string", "enum": ["true", "false", "1", "0"]},
+           "Only events with free places"),
+    _query("q", {"type": "string", "maxLength": 100}, "Text search"),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Page number"),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size"),
+]
+
+
+def paths() -> dict:
+    """Describe each path of the API."""
+    return {
+        "/events": {
+            "get": {
+                "summary": "Published events",
+                "operationId": "listEvents",
+                "parameters": EVENT_FILTERS,
+                "responses": {
+                    "200": _json("EventPage", "A page of events"),
+                    "400": _json("Error", "A filter could not be understood"),
+                },
+            }
+        },
+        "/events/{slug}": {
+            "get": {
+                "summary": "One event",
+                "operationId": "getEvent",
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": _json("EventDetail", "The event"),
+                    "404": _json("Error", "No published event has this slug"),
+                },
+            }
+        },
+        "/priorities": {
+            "get": {
+                "summary": "Priorities of every policy document",
+                "operationId": "listPriorities",
+                "responses": {"200": _json("PriorityList", "Priorities")},
+            }
+        },
+        "/actions": {
+            "get": {
+                "summary": "Policy actions",
+                "operationId": "listActions",
+                "responses": {"200": _json("ActionList", "Actions")},
+            }
+        },
+    }
+
+
+def openapi_document() -> dict:
+    """Return the whole OpenAPI 3.1 document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Ghent participation platform API",
+            "version": "1.0.0",
+            "description": "Public, read-only data on events and policy actions. "
+            "No personal data is ever returned.",
+        },
+        "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
+        "paths": paths(),
+        "components": {"schemas": SCHEMAS},
+    }

@@ -1,0 +1,187 @@
+"""The read-only public JSON API under /api/v1."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from participation.api.openapi import openapi_document
+from participation.events import services as event_services
+from participation.events.models import Event, EventLanguage
+from participation.events.services import EventFilter
+from participation.extensions import csrf
+from participation.policy import services as policy_services
+from participation.policy.models import PolicyAction
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+class BadQuery(ValueError):
+    """A query parameter could not be understood."""
+
+
+def _date(name: str):
+    from datetime import date
+
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be a date as YYYY-MM-DD") from None
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadQuery(f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise BadQuery(f"{name} must be between {low} and {high}")
+    return number
+
+
+def _filter_from_args() -> EventFilter:
+    language = request.args.get("language") or None
+    if language is not None and language not in {m.value for m in EventLanguage}:
+        raise BadQuery("language must be one of nl, en, nl_en")
+    free = request.args.get("free_places", "").lower()
+    if free not in {"", "true", "false", "1", "0"}:
+        raise BadQuery("free_places must be true or false")
+    flt = EventFilter(
+        topic=request.args.get("topic") or None,
+        date_from=_date("date_from"),
+        date_to=_date("date_to"),
+        language=EventLanguage(language) if language else None,
+        free_places=free in {"true", "1"},
+        q=(request.args.get("q") or None),
+    )
+    if flt.q is not None and len(flt.q) > 100:
+        raise BadQuery("q must be at most 100 characters")
+    return flt
+
+
+@bp.errorhandler(BadQuery)
+def _bad_query(error: BadQuery):
+    return jsonify({"error": str(error), "status": 400}), 400
+
+
+def event_summary(event: Event) -> dict:
+    """Describe an event for the API list."""
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "summary": event.summary,
+        "topic": event.topic.slug,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "language": event.language.value,
+        "status": event.status.value,
+        "venue_name": event.venue_name,
+        "address": event.address,
+        "online": bool(event.online_url),
+        "capacity": event.capacity,
+        "places_left": event.places_left,
+        "waiting_list_length": event.waiting_count,
+        "url": url_for("events.event_detail", slug=event.slug, _external=True),
+    }
+
+
+def action_summary(action: PolicyAction) -> dict:
+    """Describe a policy action for the API."""
+    return {
+        "code": action.code,
+        "title": action.t("title"),
+        "summary": action.t("summary"),
+        "priority": action.priority.slug,
+        "status": action.status.value,
+        "progress": action.progress,
+        "feedback_open": action.feedback_open,
+        "url": url_for("policy.action_detail", code=action.code, _external=True),
+    }
+
+
+@bp.get("/events")
+def events():
+    """Published events, filtered and paginated like the catalogue."""
+    flt = _filter_from_args()
+    page = event_services.find_events(
+        flt, _int("page", 1, 1, 100_000), _int("per_page", 20, 1, event_services.MAX_PER_PAGE)
+    )
+    return jsonify(
+        {
+            "items": [event_summary(e) for e in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+        }
+    )
+
+
+@bp.get("/events/<slug>")
+def event(slug: str):
+    """One published event with the actions it discusses."""
+    try:
+        found = event_services.get_public_event(slug)
+    except event_services.EventNotFound:
+        abort(404)
+    data = event_summary(found)
+    data.update(
+        description=found.description,
+        online_url=found.online_url,
+        public_transport=found.public_transport,
+        bike=found.bike,
+        accessibility={
+            "step_free": found.step_free,
+            "hearing_loop": found.hearing_loop,
+            "sign_language_on_request": found.sign_language_on_request,
+            "notes": found.accessibility_notes,
+        },
+        registration_opens_at=found.registration_opens_at.isoformat()
+        if found.registration_opens_at
+        else None,
+        registration_closes_at=found.registration_closes_at.isoformat()
+        if found.registration_closes_at
+        else None,
+        actions=[{"code": a.code, "title": a.t("title")} for a in found.actions],
+    )
+    return jsonify(data)
+
+
+@bp.get("/priorities")
+def priorities():
+    """Every policy document with its priorities."""
+    docs = policy_services.documents_with_priorities()
+    return jsonify(
+        {
+            "items": [
+                {
+                    "slug": p.slug,
+                    "title": p.t("title"),
+                    "summary": p.t("summary"),
+                    "top_priority": p.is_top_priority,
+                    "document": {"slug": d.slug, "title": d.t("title")},
+                    "actions": [a.code for a in p.actions],
+                }
+                for d in docs
+                for p in d.priorities
+            ]
+        }
+    )
+
+
+@bp.get("/actions")
+def actions():
+    """Every policy action."""
+    return jsonify({"items": [action_summary(a) for a in policy_services.all_actions()]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())

@@ -1,0 +1,20 @@
+"""Write to the audit log."""
+
+from __future__ import annotations
+
+from participation.audit.models import AuditEntry
+from participation.extensions import db
+
+
+def record(actor, action: str, target=None, **details) -> AuditEntry:
+    """Add an audit entry for ``actor`` doing ``action`` to ``target``."""
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        target_type=type(target).__name__ if target is not None else None,
+        target_id=getattr(target, "id", None),
+        details={k: v for k, v in details.items() if v is not None},
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -1,0 +1,55 @@
+"""Command-line tasks: each calls a service, then commits."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from participation.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data.")
+actions_cli = AppGroup("actions", help="Policy actions.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no events.")
+def demo_load(if_empty: bool) -> None:
+    """Load the policy note, topics and a dozen upcoming events (idempotent)."""
+    import sqlalchemy as sa
+
+    from participation.demo import load_demo
+    from participation.events.models import Event
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count(Event.id))):
+        click.echo("The database already holds events; demo data not loaded.")
+        return
+    created = load_demo()
+    db.session.commit()
+    summary = ", ".join(f"{count} {name}" for name, count in created.items() if count)
+    click.echo(f"Demo data loaded: {summary or 'nothing new'}.")
+
+
+@actions_cli.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+def actions_import(file) -> None:
+    """Create or update policy actions from a CSV file; a bad file changes nothing."""
+    from participation.policy.importer import import_actions_csv
+
+    result = import_actions_csv(file)
+    if result.errors:
+        db.session.rollback()
+        for error in result.errors:
+            click.echo(f"line {error.line}: {error.message}", err=True)
+        click.echo(f"{len(result.errors)} bad row(s); nothing was changed.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{result.created} action(s) created, {result.updated} updated.")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command group to the app."""
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(actions_cli)

@@ -1,0 +1,58 @@
+"""Error pages in the visitor's language, and JSON errors under /api."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: lambda: _("Bad request"),
+    403: lambda: _("You do not have access to this page"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("This action is not allowed here"),
+    413: lambda: _("What you sent is too large"),
+    429: lambda: _("Too many requests"),
+    500: lambda: _("Something went wrong on our side"),
+}
+
+EXPLANATIONS = {
+    400: lambda: _("The request could not be understood. Go back, reload the page and try again."),
+    403: lambda: _("Sign in with an account that has access, or go back to the home page."),
+    404: lambda: _("The page may have moved, or the event is no longer published. "
+                   "Check the address or look in the list of events."),
+    405: lambda: _("Go back to the previous page and use the buttons on it."),
+    413: lambda: _("Make the text or file smaller and try again."),
+    429: lambda: _("You tried this too often in a short time. Wait a minute and try again."),
+    500: lambda: _("We have been told and will look into it. Please try again in a moment."),
+}
+
+
+def register(app: Flask) -> None:
+    """Render every HTTP error as a page (or JSON for the API)."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        code = error.code or 500
+        if request.path.startswith("/api/"):
+            return jsonify({"error": error.name, "status": code}), code
+        title = TITLES.get(code, lambda: error.name)()
+        text = EXPLANATIONS.get(code, lambda: "")()
+        response = render_template("errors/error.html", code=code, title=title, text=text)
+        return response, code
+
+    @app.errorhandler(Exception)
+    def _server_error(error: Exception):
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise error
+        app.logger.exception("Unhandled error")
+        from participation.extensions import db
+
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Internal Server Error", "status": 500}), 500
+        return (
+            render_template("errors/error.html", code=500, title=TITLES[500](),
+                            text=EXPLANATIONS[500]()),
+            500,
+        )

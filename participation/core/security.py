@@ -1,0 +1,61 @@
+"""Security headers and the refusal to run production with unsafe settings."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Production was asked to start with a setting that would put residents at risk."""
+
+
+def configuration_problems(app: Flask) -> list[str]:
+    """List what is unsafe about this configuration for production."""
+    from config import DEV_SECRET_KEY
+
+    problems = []
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEV_SECRET_KEY or len(str(key)) < 24:
+        problems.append("SECRET_KEY is missing, the development key, or shorter than 24 characters")
+    if app.debug or app.config.get("DEBUG"):
+        problems.append("DEBUG is on")
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith("sqlite") and not app.config.get("ALLOW_SQLITE_IN_PRODUCTION"):
+        problems.append(
+            "DATABASE_URL points at SQLite; use PostgreSQL or set ALLOW_SQLITE_IN_PRODUCTION=true"
+        )
+    if not app.config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE is off")
+    return problems
+
+
+def refuse_unsafe_production(app: Flask) -> None:
+    """Stop a production start-up with unsafe settings."""
+    if app.config.get("ENV_NAME") != "production":
+        return
+    problems = configuration_problems(app)
+    if problems:
+        raise UnsafeConfiguration("; ".join(problems))
+
+
+def install(app: Flask) -> None:
+    """Add security headers to every response."""
+    production = app.config.get("ENV_NAME") == "production"
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        if production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

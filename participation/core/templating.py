@@ -1,0 +1,62 @@
+"""Template filters and globals: dates in Brussels time, Markdown, languages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import nh3
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
+    "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render Markdown to HTML that is safe to show: no scripts, no styles, safe links."""
+    html = _markdown.render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def event_when(starts_at: datetime, ends_at: datetime) -> str:
+    """Format an event's time span in Brussels time for the current locale."""
+    same_day = format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd")
+    if same_day:
+        return _(
+            "%(date)s, %(start)s–%(end)s",
+            date=format_date(starts_at, "full"),
+            start=format_time(starts_at, "short"),
+            end=format_time(ends_at, "short"),
+        )
+    return f"{format_datetime(starts_at, 'full')} – {format_datetime(ends_at, 'full')}"
+
+
+def language_switch_url(language: str) -> str:
+    """Link that switches the interface language and comes back to this page."""
+    here = request.full_path if request.query_string else request.path
+    return url_for("core.set_language", language=language, next=here)
+
+
+def register(app: Flask) -> None:
+    """Make the helpers available to every template."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+    app.jinja_env.globals["event_when"] = event_when
+    app.jinja_env.globals["language_switch_url"] = language_switch_url
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,116 @@
+"""The declarative base, column types and transaction helpers shared by every domain."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware datetime stored as UTC; naive values are refused."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def value_enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    """Store a Python enum by its lowercase value, checked by the database."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for migrations."""
+
+    registry = sa.orm.registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def begin_write(session) -> None:
+    """Open the session's transaction as a write transaction.
+
+    SQLite serialises writers: the transaction starts with ``BEGIN IMMEDIATE`` so
+    that two writers never decide from the same count. PostgreSQL callers lock rows
+    with ``SELECT ... FOR UPDATE`` instead, so nothing is needed there.
+    """
+    if session.in_transaction():
+        conn = session.connection()
+        if conn.dialect.name == "sqlite" and not conn.info.get("immediate"):
+            # A read-only transaction was open: end it, so the write starts fresh.
+            session.commit()
+        else:
+            return
+    session.connection(execution_options={"sqlite_immediate": True})
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """Enforce foreign keys, wait for the write lock, and let us emit BEGIN ourselves."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _in_write_request() -> bool:
+    """Tell whether the current Flask request may write (anything but GET/HEAD/OPTIONS)."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in {"GET", "HEAD", "OPTIONS"}
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _begin_sqlite(conn) -> None:
+    """Begin SQLite transactions explicitly; IMMEDIATE when a write was announced."""
+    if conn.dialect.name != "sqlite":
+        return
+    immediate = conn.get_execution_options().get("sqlite_immediate", False) or _in_write_request()
+    conn.info["immediate"] = immediate
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

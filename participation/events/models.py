@@ -1,0 +1,159 @@
+"""Event topics and the small-scale public events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.database import utcnow, value_enum
+from participation.extensions import db
+from participation.localized import Bilingual
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class EventLanguage(enum.StrEnum):
+    DUTCH = "nl"
+    ENGLISH = "en"
+    BILINGUAL = "nl_en"
+
+
+event_actions = sa.Table(
+    "event_actions",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "action_id", sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Index("ix_event_actions_action_id", "action_id"),
+)
+
+event_organisers = sa.Table(
+    "event_organisers",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_event_organisers_user_id", "user_id"),
+)
+
+
+class Topic(Bilingual, db.Model):
+    """What an event is about: the European Green Deal, the EU climate plan, ..."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name_nl: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str | None] = mapped_column(sa.String(120))
+    description_nl: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Event(db.Model):
+    """A small-scale public event where residents get a say."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("confirmed_count >= 0 AND waiting_count >= 0", name="counts_positive"),
+        # The database's own guard against overbooking: never more confirmed than places.
+        sa.CheckConstraint(
+            "capacity IS NULL OR confirmed_count <= capacity", name="not_overbooked"
+        ),
+        sa.CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL "
+            "OR registration_closes_at > registration_opens_at",
+            name="registration_window",
+        ),
+        sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+        sa.Index("ix_events_topic_id_starts_at", "topic_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.String(500))
+    #: Markdown; rendered and sanitised on display.
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="RESTRICT"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    venue_name: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    #: Link for online events (or a hybrid stream).
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    public_transport: Mapped[str | None] = mapped_column(sa.Text)
+    bike: Mapped[str | None] = mapped_column(sa.Text)
+    step_free: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    hearing_loop: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    sign_language_on_request: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.text("false")
+    )
+    accessibility_notes: Mapped[str | None] = mapped_column(sa.Text)
+    language: Mapped[EventLanguage] = mapped_column(
+        value_enum(EventLanguage, "event_language"), default=EventLanguage.DUTCH, index=True
+    )
+    #: Number of places; NULL means unlimited.
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    #: Organisers can close registration early and reopen it.
+    registration_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    status: Mapped[EventStatus] = mapped_column(
+        value_enum(EventStatus, "event_status"), default=EventStatus.DRAFT
+    )
+    #: Kept by the registration service under the event's row lock.
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    waiting_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    #: When participants were invited to give feedback after the event (sent once).
+    feedback_invites_sent_at: Mapped[datetime | None]
+
+    topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    actions: Mapped[list[PolicyAction]] = relationship(  # noqa: F821
+        "PolicyAction", secondary=event_actions, order_by="PolicyAction.code", backref="events"
+    )
+    organisers: Mapped[list[User]] = relationship(secondary=event_organisers)  # noqa: F821
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places, or None when the event has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed_count >= self.capacity
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.online_url) and not self.address
+
+    def registration_state(self, now: datetime) -> str:
+        """Say whether registration is 'open', 'not_yet_open', 'closed', 'past' or 'cancelled'."""
+        if self.status == EventStatus.CANCELLED:
+            return "cancelled"
+        if self.status != EventStatus.PUBLISHED:
+            return "closed"
+        if self.starts_at <= now:
+            return "past"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet_open"
+        if self.registration_paused:
+            return "closed"
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return "closed"
+        return "open"

@@ -1,0 +1,166 @@
+"""Finding events for the catalogue, the API and the calendars."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from participation.database import utcnow
+from participation.events.models import Event, EventLanguage, EventStatus, Topic
+from participation.extensions import db
+from participation.policy.models import PolicyAction
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+MAX_PER_PAGE = 100
+
+
+class EventNotFound(LookupError):
+    """No published event has this slug."""
+
+
+@dataclass
+class EventFilter:
+    """What a visitor asked the catalogue for."""
+
+    topic: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    language: EventLanguage | None = None
+    free_places: bool = False
+    q: str | None = None
+    #: Include events that have already ended (default: only upcoming and running).
+    include_past: bool = False
+    action_id: int | None = None
+    priority_id: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    """One page of results."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def brussels_day_start(day: date) -> datetime:
+    """Return midnight at the start of a Brussels calendar day, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=BRUSSELS)
+
+
+def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.Select:
+    """Build the query for published (and cancelled, still listed) events matching a filter."""
+    now = now or utcnow()
+    query = sa.select(Event).where(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]))
+    if not flt.include_past and flt.date_from is None:
+        query = query.where(Event.ends_at >= now)
+    if flt.topic:
+        query = query.join(Event.topic).where(Topic.slug == flt.topic)
+    if flt.date_from:
+        query = query.where(Event.starts_at >= brussels_day_start(flt.date_from))
+    if flt.date_to:
+        query = query.where(Event.starts_at < brussels_day_start(flt.date_to + timedelta(days=1)))
+    if flt.language:
+        query = query.where(Event.language.in_(_languages_matching(flt.language)))
+    if flt.free_places:
+        query = query.where(
+            Event.status == EventStatus.PUBLISHED,
+            sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
+        )
+    if flt.q:
+        pattern = "%" + _escape_like(flt.q.strip()[:100]) + "%"
+        query = query.where(
+            sa.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.summary.ilike(pattern, escape="\\"),
+                Event.venue_name.ilike(pattern, escape="\\"),
+            )
+        )
+    if flt.action_id is not None:
+        query = query.where(Event.actions.any(PolicyAction.id == flt.action_id))
+    if flt.priority_id is not None:
+        query = query.where(Event.actions.any(PolicyAction.priority_id == flt.priority_id))
+    return query
+
+
+def _languages_matching(language: EventLanguage) -> list[EventLanguage]:
+    """A bilingual event suits both Dutch and English speakers."""
+    if language == EventLanguage.BILINGUAL:
+        return [EventLanguage.BILINGUAL]
+    return [language, EventLanguage.BILINGUAL]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def find_events(flt: EventFilter, page: int = 1, per_page: int = 12) -> Page:
+    """Return one page of published events matching the filter, soonest first."""
+    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    query = published_events_query(flt)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(Event.starts_at, Event.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=total or 0)
+
+
+def upcoming_events(limit: int = 6) -> list[Event]:
+    """Return the next published events that still take registrations or are running."""
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.status == EventStatus.PUBLISHED, Event.ends_at >= utcnow())
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+    )
+
+
+def get_public_event(slug: str) -> Event:
+    """Return a published or cancelled event by slug, with its actions loaded."""
+    event = db.session.scalar(
+        sa.select(Event)
+        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
+        .options(selectinload(Event.actions).joinedload(PolicyAction.priority))
+    )
+    if event is None:
+        raise EventNotFound(slug)
+    return event
+
+
+def all_topics() -> list[Topic]:
+    """Return every topic in display order."""
+    return list(db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.id)))
+
+
+def calendar_events(topic: Topic | None = None, limit: int = 500) -> list[Event]:
+    """Return published events for a calendar feed: the recent past and the future."""
+    query = sa.select(Event).where(
+        Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+        Event.ends_at >= utcnow() - timedelta(days=90),
+    )
+    if topic is not None:
+        query = query.where(Event.topic_id == topic.id)
+    return list(db.session.scalars(query.order_by(Event.starts_at, Event.id).limit(limit)))

@@ -1,0 +1,42 @@
+"""schema.org Event descriptions for search engines."""
+
+from __future__ import annotations
+
+from participation.events.models import Event, EventStatus
+
+
+def event_json_ld(event: Event, url: str) -> dict:
+    """Describe the event as schema.org JSON-LD."""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.starts_at.isoformat(),
+        "endDate": event.ends_at.isoformat(),
+        "url": url,
+        "inLanguage": {"nl": "nl", "en": "en", "nl_en": ["nl", "en"]}[event.language.value],
+        "eventStatus": "https://schema.org/EventCancelled"
+        if event.status == EventStatus.CANCELLED
+        else "https://schema.org/EventScheduled",
+        "organizer": {"@type": "GovernmentOrganization", "name": "Stad Gent", "url": "https://stad.gent"},
+        "isAccessibleForFree": True,
+    }
+    if event.is_online:
+        data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
+        data["location"] = {"@type": "VirtualLocation", "url": event.online_url}
+    else:
+        data["eventAttendanceMode"] = (
+            "https://schema.org/MixedEventAttendanceMode"
+            if event.online_url
+            else "https://schema.org/OfflineEventAttendanceMode"
+        )
+        data["location"] = {
+            "@type": "Place",
+            "name": event.venue_name or "",
+            "address": event.address or "",
+        }
+    if event.capacity is not None:
+        data["maximumAttendeeCapacity"] = event.capacity
+        data["remainingAttendeeCapacity"] = event.places_left
+    return data

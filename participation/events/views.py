@@ -1,0 +1,106 @@
+"""Public pages of the event catalogue and its calendars."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+
+from participation.database import utcnow
+from participation.events import calendars, services
+from participation.events.forms import EventFilterForm
+from participation.events.models import EventLanguage
+from participation.events.structured_data import event_json_ld
+
+bp = Blueprint("events", __name__)
+
+
+def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
+    """Read the catalogue filters from query parameters; invalid ones are reported, not used."""
+    form = EventFilterForm(formdata=args, meta={"csrf": False})
+    topics = services.all_topics()
+    form.topic.choices = [("", _("All topics"))] + [(t.slug, t.t("name")) for t in topics]
+    flt = services.EventFilter()
+    if args:
+        form.validate()
+    for name in ("q", "topic", "date_from", "date_to", "language", "free_places"):
+        field = getattr(form, name)
+        if field.errors:
+            flt.errors[name] = field.errors[0]
+            continue
+        value = field.data
+        if name == "language":
+            value = EventLanguage(value) if value else None
+        setattr(flt, name, value or (False if name == "free_places" else None))
+    return form, flt
+
+
+def page_number(args) -> int:
+    """Read the page number; anything odd means the first page."""
+    try:
+        return min(max(int(args.get("page", 1)), 1), 10_000)
+    except (TypeError, ValueError):
+        return 1
+
+
+@bp.get("/events")
+def event_list():
+    """The catalogue of events with its filters."""
+    form, flt = filter_from_request(request.args)
+    page = services.find_events(flt, page_number(request.args))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("events/list.html", form=form, page=page, filter=flt, args=args)
+
+
+@bp.get("/events/<slug>")
+def event_detail(slug: str):
+    """Every fact about one event, and how to register."""
+    try:
+        event = services.get_public_event(slug)
+    except services.EventNotFound:
+        abort(404)
+    url = url_for("events.event_detail", slug=slug, _external=True)
+    return render_template(
+        "events/detail.html",
+        event=event,
+        state=event.registration_state(utcnow()),
+        json_ld=json.dumps(event_json_ld(event, url), ensure_ascii=False).replace("</", "<\\/"),
+    )
+
+
+@bp.get("/events/<slug>.ics")
+def event_ics(slug: str):
+    """The event as a calendar file."""
+    try:
+        event = services.get_public_event(slug)
+    except services.EventNotFound:
+        abort(404)
+    url = url_for("events.event_detail", slug=slug, _external=True)
+    return Response(
+        calendars.event_calendar(event, url),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
+    )
+
+
+def _feed(name: str, events) -> Response:
+    body = calendars.feed_calendar(
+        name, events, lambda e: url_for("events.event_detail", slug=e.slug, _external=True)
+    )
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "max-age=900"})
+
+
+@bp.get("/calendar.ics")
+def calendar_feed():
+    """A calendar to subscribe to: every event."""
+    return _feed(_("Ghent: have your say on international policy"), services.calendar_events())
+
+
+@bp.get("/topics/<slug>/calendar.ics")
+def topic_calendar_feed(slug: str):
+    """A calendar to subscribe to: the events of one topic."""
+    topic = next((t for t in services.all_topics() if t.slug == slug), None)
+    if topic is None:
+        abort(404)
+    return _feed(topic.t("name"), services.calendar_events(topic))

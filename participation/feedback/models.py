@@ -1,0 +1,105 @@
+"""Residents' opinions on policy actions, and reports about them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.accounts.models import AgeBand
+from participation.database import utcnow, value_enum
+from participation.extensions import db
+
+OPINION_MAX_LENGTH = 2000
+
+
+class Stance(enum.StrEnum):
+    SUPPORT = "support"
+    MIXED = "mixed"
+    OPPOSE = "oppose"
+
+
+class OpinionSource(enum.StrEnum):
+    ONLINE = "online"
+    #: Given online by a participant after the event, in answer to the invitation.
+    AFTER_EVENT = "after_event"
+    #: Recorded by an organiser at the event (a table discussion, post-its).
+    AT_EVENT = "at_event"
+
+
+class OpinionStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+
+
+class Opinion(db.Model):
+    """A stance and text on one policy action."""
+
+    __tablename__ = "opinions"
+    __table_args__ = (
+        sa.UniqueConstraint("action_id", "user_id"),
+        sa.CheckConstraint(f"length(body) <= {OPINION_MAX_LENGTH}", name="body_length"),
+        sa.CheckConstraint(
+            "source != 'at_event' OR event_id IS NOT NULL", name="recorded_has_event"
+        ),
+        sa.Index("ix_opinions_action_id_status_created_at", "action_id", "status", "created_at"),
+        sa.Index("ix_opinions_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("policy_actions.id", ondelete="CASCADE")
+    )
+    #: NULL for feedback recorded at an event, or after the author's account was deleted.
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
+    #: The organiser who recorded feedback at an event.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    stance: Mapped[Stance] = mapped_column(value_enum(Stance, "stance"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    show_name: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    source: Mapped[OpinionSource] = mapped_column(
+        value_enum(OpinionSource, "opinion_source"), default=OpinionSource.ONLINE
+    )
+    locale: Mapped[str] = mapped_column(sa.String(2), default="nl")
+    status: Mapped[OpinionStatus] = mapped_column(
+        value_enum(OpinionStatus, "opinion_status"), default=OpinionStatus.PUBLISHED
+    )
+    hidden_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    #: Snapshot of the author's consented profile facts when the opinion was given.
+    postcode: Mapped[str | None] = mapped_column(sa.String(10))
+    age_band: Mapped[AgeBand | None] = mapped_column(value_enum(AgeBand, "opinion_age_band"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    action: Mapped[PolicyAction] = relationship("PolicyAction")  # noqa: F821
+    user: Mapped[User | None] = relationship("User", foreign_keys=[user_id])  # noqa: F821
+    event: Mapped[Event | None] = relationship("Event")  # noqa: F821
+
+
+class OpinionReport(db.Model):
+    """Someone signed in reported an opinion to the moderators."""
+
+    __tablename__ = "opinion_reports"
+    __table_args__ = (sa.UniqueConstraint("opinion_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("opinions.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+
+    opinion: Mapped[Opinion] = relationship()

@@ -1,0 +1,46 @@
+"""The mail outbox: mails written in the same transaction as the change that causes them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from participation.database import utcnow, value_enum
+from participation.extensions import db
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    #: Gave up after the maximum number of attempts; kept for inspection and resend.
+    FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    """One mail waiting to be delivered, delivered, or given up on."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        sa.Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Which builder wrote it: ``registration_confirmed``, ``promoted``, ...
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    #: List of {"filename", "content_type", "data" (base64)}.
+    attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[OutboxStatus] = mapped_column(
+        value_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

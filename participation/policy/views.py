@@ -1,0 +1,42 @@
+"""Public pages of the policy note: priorities and actions, with their events."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from participation.events import services as event_services
+from participation.policy import services
+
+bp = Blueprint("policy", __name__)
+
+
+@bp.get("/priorities")
+def priority_list():
+    """Every plan residents are asked about, with its priorities and actions."""
+    return render_template("policy/priorities.html", documents=services.documents_with_priorities())
+
+
+@bp.get("/priorities/<slug>")
+def priority_detail(slug: str):
+    """One priority, its actions and the events about them."""
+    try:
+        priority = services.get_priority(slug)
+    except services.PolicyNotFound:
+        abort(404)
+    events = event_services.find_events(
+        event_services.EventFilter(priority_id=priority.id), per_page=20
+    ).items
+    return render_template("policy/priority.html", priority=priority, events=events)
+
+
+@bp.get("/actions/<code>")
+def action_detail(code: str):
+    """One policy action, its progress, and the events that discuss it."""
+    try:
+        action = services.get_action(code)
+    except services.PolicyNotFound:
+        abort(404)
+    events = event_services.find_events(
+        event_services.EventFilter(action_id=action.id, include_past=True), per_page=20
+    ).items
+    return render_template("policy/action.html", action=action, events=events)

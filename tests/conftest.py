@@ -1,0 +1,187 @@
+"""Fixtures shared by every test: the app on a real database, clients, and factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from config import database_url as normalise_database_url
+from participation import create_app
+from participation.accounts.models import Role, User, UserRole
+from participation.database import utcnow
+from participation.events.models import Event, EventLanguage, EventStatus, Topic
+from participation.extensions import db
+from participation.policy.models import PolicyAction, PolicyDocument, Priority
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The database the tests use: TEST_DATABASE_URL, or a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Overrides of the test configuration; a test module may redefine this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    """The app with an application context pushed, on an empty database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager that counts the SQL statements run inside it."""
+
+    @contextlib.contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
+
+
+@pytest.fixture
+def make_topic(app):
+    def make(slug: str | None = None, **fields) -> Topic:
+        n = next(_counter)
+        topic = Topic(slug=slug or f"topic-{n}", name_nl=f"Thema {n}", name_en=f"Topic {n}",
+                      **fields)
+        db.session.add(topic)
+        db.session.flush()
+        return topic
+
+    return make
+
+
+@pytest.fixture
+def make_action(app):
+    def make(code: str | None = None, priority: Priority | None = None, **fields) -> PolicyAction:
+        n = next(_counter)
+        if priority is None:
+            document = PolicyDocument(slug=f"doc-{n}", issuer_nl="Stad Gent",
+                                      title_nl=f"Nota {n}", title_en=f"Note {n}")
+            priority = Priority(document=document, slug=f"prio-{n}", title_nl=f"Prioriteit {n}",
+                                title_en=f"Priority {n}", is_top_priority=True, position=n)
+            db.session.add(priority)
+        action = PolicyAction(code=code or f"T{n:03d}", priority=priority,
+                              title_nl=fields.pop("title_nl", f"Actie {n}"),
+                              title_en=fields.pop("title_en", f"Action {n}"), **fields)
+        db.session.add(action)
+        db.session.flush()
+        return action
+
+    return make
+
+
+@pytest.fixture
+def make_event(app, make_topic):
+    """Create a published event starting in a week, unless told otherwise."""
+
+    def make(**fields) -> Event:
+        n = next(_counter)
+        starts_at = fields.pop("starts_at", utcnow() + timedelta(days=7))
+        topic = fields.pop("topic", None) or make_topic()
+        actions = fields.pop("actions", [])
+        organisers = fields.pop("organisers", [])
+        event = Event(
+            slug=fields.pop("slug", f"event-{n}"),
+            title=fields.pop("title", f"Event {n}"),
+            summary=fields.pop("summary", f"Summary of event {n}"),
+            description=fields.pop("description", "A **public** event."),
+            topic=topic,
+            starts_at=starts_at,
+            ends_at=fields.pop("ends_at", starts_at + timedelta(hours=2)),
+            venue_name=fields.pop("venue_name", "De Krook"),
+            address=fields.pop("address", "Miriam Makebaplein 1, 9000 Gent"),
+            language=fields.pop("language", EventLanguage.DUTCH),
+            status=fields.pop("status", EventStatus.PUBLISHED),
+            capacity=fields.pop("capacity", 50),
+            **fields,
+        )
+        event.actions = list(actions)
+        event.organisers = list(organisers)
+        db.session.add(event)
+        db.session.flush()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email: str | None = None, roles=(Role.RESIDENT,), password: str | None = None,
+             verified: bool = True, **fields) -> User:
+        n = next(_counter)
+        user = User(email=email or f"person{n}@example.org", name=fields.pop("name", f"Person {n}"),
+                    email_verified_at=utcnow() if verified else None, **fields)
+        if password is not None:
+            from werkzeug.security import generate_password_hash
+
+            user.password_hash = generate_password_hash(password)
+        user.roles = [UserRole(role=Role(r)) for r in roles]
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
