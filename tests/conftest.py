@@ -185,3 +185,17 @@ def make_user(app):
         return user
 
     return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client, as Flask-Login would after a correct password."""
+
+    def sign_in(user: User) -> User:
+        db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return sign_in

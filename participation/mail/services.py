@@ -1,0 +1,66 @@
+"""Adding mails to the outbox. Builders call ``queue_mail``; only the sender talks to SMTP."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+
+from participation.extensions import db
+from participation.mail.models import OutboxMessage
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def public_url(endpoint: str, **values) -> str:
+    """Build an absolute URL on the platform's public address (never the request's Host)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    with current_app.test_request_context("/", base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def queue_mail(
+    kind: str,
+    recipient: str,
+    subject,
+    locale: str,
+    context: dict,
+    attachments: tuple[Attachment, ...] | list[Attachment] = (),
+) -> OutboxMessage:
+    """Render ``templates/mail/<kind>.txt`` and ``.html`` in ``locale`` and add them to the outbox.
+
+    ``subject`` may be a lazy string: it is rendered in the recipient's language too.
+    The mail is delivered after the surrounding transaction commits; if it rolls back,
+    the mail is never sent.
+    """
+    locale = locale if locale in ("nl", "en") else "nl"
+    with force_locale(locale):
+        subject_text = str(subject)
+        body_text = render_template(f"mail/{kind}.txt", locale=locale, **context)
+        body_html = render_template(f"mail/{kind}.html", locale=locale, subject=subject_text,
+                                    **context)
+    message = OutboxMessage(
+        kind=kind,
+        recipient=recipient,
+        subject=subject_text,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=[
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "data": base64.b64encode(a.data).decode("ascii"),
+            }
+            for a in attachments
+        ],
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
