@@ -49,7 +49,16 @@ def actions_import(file) -> None:
     click.echo(f"{result.created} action(s) created, {result.updated} updated.")
 
 
+#: Domain modules that define a ``commands`` list of click groups or commands.
+CLI_MODULES: tuple[str, ...] = ()
+
+
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
+    import importlib
+
     app.cli.add_command(demo_cli)
     app.cli.add_command(actions_cli)
+    for module_name in CLI_MODULES:
+        for command in importlib.import_module(module_name).commands:
+            app.cli.add_command(command)
