@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_app_context, has_request_context, request, session
 
 from participation import extensions as ext
 
@@ -73,10 +73,12 @@ def _select_locale() -> str:
     from flask_login import current_user
 
     languages = ("nl", "en")
-    forced = g.get("force_locale")
+    forced = g.get("force_locale") if has_app_context() else None
     if forced in languages:
         return forced
-    chosen = session.get("lang") if request else None
+    if not has_request_context():
+        return "nl"
+    chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user and getattr(current_user, "is_authenticated", False):
