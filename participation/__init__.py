@@ -59,8 +59,8 @@ def create_app(config: dict | str | None = None) -> Flask:
         module = importlib.import_module(module_name)
         app.register_blueprint(module.bp)
 
-    from participation.core import errors, templating
     from participation.cli import register_cli
+    from participation.core import errors, templating
 
     errors.register(app)
     templating.register(app)

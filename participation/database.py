@@ -114,3 +114,9 @@ def _begin_sqlite(conn) -> None:
     immediate = conn.get_execution_options().get("sqlite_immediate", False) or _in_write_request()
     conn.info["immediate"] = immediate
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def flag(default: bool = False):
+    """A boolean column with the same default in Python and in the database."""
+    server_default = sa.text("true" if default else "false")
+    return sa.orm.mapped_column(default=default, server_default=server_default)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database import utcnow, value_enum
+from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 
 
@@ -45,11 +45,11 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     locale: Mapped[str] = mapped_column(sa.String(2), default="nl", server_default="nl")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    active: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    active: Mapped[bool] = flag(True)
     #: Bumped on password change or sign-out everywhere; part of the session identifier.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     #: Mail me when the city posts an update on an action I gave my opinion on.
-    notify_updates: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    notify_updates: Mapped[bool] = flag(True)
     #: Optional, consented profile facts used only to judge representativeness.
     postcode: Mapped[str | None] = mapped_column(sa.String(10))
     age_band: Mapped[AgeBand | None] = mapped_column(value_enum(AgeBand, "age_band"))

@@ -125,7 +125,9 @@ SCHEMAS = {
     "ActionList": {
         "type": "object",
         "required": ["items"],
-        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}},
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}}
+        },
     },
     "Priority": PRIORITY,
     "PriorityList": {

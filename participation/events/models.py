@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database import utcnow, value_enum
+from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual
 
@@ -94,11 +94,9 @@ class Event(db.Model):
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
     public_transport: Mapped[str | None] = mapped_column(sa.Text)
     bike: Mapped[str | None] = mapped_column(sa.Text)
-    step_free: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
-    hearing_loop: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
-    sign_language_on_request: Mapped[bool] = mapped_column(
-        default=False, server_default=sa.text("false")
-    )
+    step_free: Mapped[bool] = flag()
+    hearing_loop: Mapped[bool] = flag()
+    sign_language_on_request: Mapped[bool] = flag()
     accessibility_notes: Mapped[str | None] = mapped_column(sa.Text)
     language: Mapped[EventLanguage] = mapped_column(
         value_enum(EventLanguage, "event_language"), default=EventLanguage.DUTCH, index=True
@@ -108,7 +106,7 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     #: Organisers can close registration early and reopen it.
-    registration_paused: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    registration_paused: Mapped[bool] = flag()
     status: Mapped[EventStatus] = mapped_column(
         value_enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.accounts.models import AgeBand
-from participation.database import utcnow, value_enum
+from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 
 OPINION_MAX_LENGTH = 2000
@@ -65,7 +65,7 @@ class Opinion(db.Model):
     )
     stance: Mapped[Stance] = mapped_column(value_enum(Stance, "stance"))
     body: Mapped[str] = mapped_column(sa.Text)
-    show_name: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    show_name: Mapped[bool] = flag()
     source: Mapped[OpinionSource] = mapped_column(
         value_enum(OpinionSource, "opinion_source"), default=OpinionSource.ONLINE
     )

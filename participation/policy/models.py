@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database import utcnow, value_enum
+from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual
 
@@ -53,7 +53,7 @@ class Priority(Bilingual, db.Model):
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     #: One of the policy note's four top priorities (shown on the home page).
-    is_top_priority: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    is_top_priority: Mapped[bool] = flag()
     title_nl: Mapped[str] = mapped_column(sa.String(200))
     title_en: Mapped[str | None] = mapped_column(sa.String(200))
     summary_nl: Mapped[str] = mapped_column(sa.Text, default="")
@@ -90,7 +90,7 @@ class PolicyAction(Bilingual, db.Model):
     #: Progress in percent, 0 to 100.
     progress: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Residents may give or change their opinion while this is true.
-    feedback_open: Mapped[bool] = mapped_column(default=True, server_default=sa.text("true"))
+    feedback_open: Mapped[bool] = flag(True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

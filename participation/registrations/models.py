@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participation.database import utcnow, value_enum
+from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 
 
@@ -55,9 +55,9 @@ class Registration(db.Model):
     #: NULL once personal data is purged after the retention period.
     name: Mapped[str | None] = mapped_column(sa.String(120))
     email: Mapped[str | None] = mapped_column(sa.String(254))
-    needs_step_free: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
-    needs_hearing_loop: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
-    needs_sign_language: Mapped[bool] = mapped_column(default=False, server_default=sa.text("false"))
+    needs_step_free: Mapped[bool] = flag()
+    needs_hearing_loop: Mapped[bool] = flag()
+    needs_sign_language: Mapped[bool] = flag()
     #: Free text: other access needs, dietary needs.
     needs_other: Mapped[str | None] = mapped_column(sa.String(500))
     locale: Mapped[str] = mapped_column(sa.String(2), default="nl")
