@@ -35,9 +35,8 @@ EVENT_SUMMARY = {
 }
 
 EVENT_DETAIL = {
-    "allOf": [{"$ref": "#/components/schemas/EventSummary"}],
     "type": "object",
-    "required": ["description", "accessibility", "actions"],
+    "required": EVENT_SUMMARY["required"] + ["description", "accessibility", "actions"],
     "properties": {
         **EVENT_SUMMARY["properties"],
         "description": {"type": "string", "description": "Markdown"},
