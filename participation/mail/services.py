@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from flask import current_app, render_template, url_for
+from flask import current_app, g, has_app_context, render_template, url_for
 from flask_babel import force_locale
 
 from participation.extensions import db
@@ -17,6 +17,8 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    #: Set to show the attachment inside the HTML body as ``<img src="cid:...">``.
+    content_id: str | None = None
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -57,10 +59,14 @@ def queue_mail(
                 "filename": a.filename,
                 "content_type": a.content_type,
                 "data": base64.b64encode(a.data).decode("ascii"),
+                **({"content_id": a.content_id} if a.content_id else {}),
             }
             for a in attachments
         ],
     )
     db.session.add(message)
     db.session.flush()
+    if has_app_context():
+        # Tells the after-request delivery that this request has mail to send.
+        g.outbox_queued = True
     return message
