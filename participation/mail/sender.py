@@ -49,7 +49,7 @@ def backoff(attempts: int) -> timedelta:
 
 def _claim_next(now: datetime) -> OutboxMessage | None:
     """Lock the next mail that is due, skipping those another sender holds."""
-    begin_write(db.session)
+    begin_write(db.session())
     query = (
         sa.select(OutboxMessage)
         .where(

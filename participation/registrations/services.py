@@ -70,7 +70,7 @@ class RegistrationResult:
 
 def lock_event(event: Event) -> Event:
     """Take the event's write lock and re-read its counters from the database."""
-    begin_write(db.session)
+    begin_write(db.session())
     query = (
         sa.select(Event)
         .where(Event.id == event.id)
@@ -497,7 +497,7 @@ def reminder_window(now: datetime) -> tuple[datetime, datetime]:
 def send_reminders(now: datetime | None = None, limit: int = 5000) -> int:
     """Mail confirmed registrants of events starting tomorrow (once each); return how many."""
     now = now or utcnow()
-    begin_write(db.session)
+    begin_write(db.session())
     start, end = reminder_window(now)
     query = (
         sa.select(Registration)
