@@ -82,6 +82,11 @@ def lock_event(event: Event) -> Event:
     return db.session.execute(query).scalar_one()
 
 
+def _counts_changed(event: Event) -> None:
+    """Keep ``updated_at`` (the calendar's change marker): a new sign-up is not an edit."""
+    sa.orm.attributes.flag_modified(event, "updated_at")
+
+
 def _reload(registration: Registration) -> Registration:
     """Re-read a registration after taking the lock: someone may have changed it meanwhile."""
     return db.session.execute(
@@ -254,6 +259,7 @@ def register(
         event.waiting_count += 1
         # Under the lock, the newest registration is last in line.
         position = event.waiting_count
+    _counts_changed(event)
     db.session.flush()
     if email and source != RegistrationSource.WALK_IN:
         if has_place:
@@ -306,6 +312,7 @@ def cancel(
         event.confirmed_count -= 1
     else:
         event.waiting_count -= 1
+    _counts_changed(event)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.checked_in_at = None
@@ -354,6 +361,7 @@ def _confirm(event: Event, registration: Registration, now: datetime) -> None:
     registration.confirmed_at = now
     event.waiting_count -= 1
     event.confirmed_count += 1
+    _counts_changed(event)
 
 
 def promote(registration: Registration, *, now: datetime | None = None) -> Registration:
@@ -419,6 +427,7 @@ def cancel_all_for_event(event: Event, *, now: datetime | None = None) -> list[R
         registration.checked_in_at = None
     event.confirmed_count = 0
     event.waiting_count = 0
+    _counts_changed(event)
     db.session.flush()
     for registration in registrations:
         if registration.email:

@@ -43,6 +43,15 @@ def test_registrations_are_confirmed_until_full_then_wait_in_order_of_arrival(
     assert "position: 2" in waiting_mails[1].body_text
 
 
+def test_registrations_do_not_count_as_an_edit_of_the_event(make_event, sign_up):
+    event = make_event(capacity=1)
+    edited = event.updated_at
+    services.cancel(sign_up(event).registration)
+    sign_up(event)
+    db.session.expire_all()
+    assert event.updated_at == edited
+
+
 def test_an_event_without_a_limit_confirms_everyone(make_event, sign_up):
     event = make_event(capacity=None)
     assert all(sign_up(event).confirmed for _ in range(5))
