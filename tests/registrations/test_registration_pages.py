@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 
 from participation.database import utcnow
 from participation.events.calendars import event_uid
 from participation.extensions import db
 from participation.registrations import services
-from participation.registrations.models import RegistrationStatus
+from participation.registrations.models import Registration, RegistrationStatus
 
 EN = {"Accept-Language": "en"}
 
@@ -317,9 +318,7 @@ def test_registering_takes_a_bounded_number_of_queries(client, make_event, count
 
 
 def event_registration(event):
-    import sqlalchemy as sa
-
-    from participation.registrations.models import Registration
-
+    """The one registration of an event, read afresh from the database."""
     db.session.expire_all()
-    return db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id)).one()
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    return db.session.scalars(query).one()

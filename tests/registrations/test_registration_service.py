@@ -78,7 +78,7 @@ def test_someone_on_the_waiting_list_who_registers_again_keeps_their_position(
 ):
     event = make_event(capacity=1)
     sign_up(event)
-    waiting = sign_up(event, email="bo@example.org")
+    sign_up(event, email="bo@example.org")
     sign_up(event)
     again = sign_up(event, email="bo@example.org")
     assert again.created is False
