@@ -23,8 +23,14 @@ from participation.database import begin_write, utcnow
 from participation.extensions import db
 from participation.mail.models import OutboxMessage, OutboxStatus
 
-#: Errors after which the SMTP connection cannot be trusted: stop this run, retry later.
-CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
+#: Refusals of one mail: the connection stays usable for the others.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
+def _server_unusable(error: Exception) -> bool:
+    """Tell whether the error is about the server rather than the one mail (SMTP errors are
+    OSErrors too): then this run stops and the other mails wait for the next one."""
+    return isinstance(error, OSError) and not isinstance(error, MESSAGE_ERRORS)
 
 
 @dataclass
@@ -160,7 +166,7 @@ def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryRe
                 report.failed += gave_up
                 report.retrying += not gave_up
                 db.session.commit()
-                if isinstance(error, CONNECTION_ERRORS):
+                if _server_unusable(error):
                     # The server is away: the other mails wait for the next run.
                     _close(connection)
                     connection = None
