@@ -273,3 +273,9 @@ def smtp_config(smtp_server) -> dict:
         "MAIL_SUPPRESS_SEND": False,
         "MAIL_TIMEOUT": 5,
     }
+
+
+@pytest.fixture
+def free_tcp_port() -> int:
+    """A free TCP port on localhost, for servers a test starts."""
+    return free_port()
