@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from participation.accounts import services
 from participation.accounts.access import role_required
-from participation.accounts.forms import AuditFilterForm, RoleForm, UserSearchForm, role_choices
+from participation.accounts.forms import (
+    ROLE_LABELS,
+    AuditFilterForm,
+    RoleForm,
+    UserSearchForm,
+    role_choices,
+)
 from participation.accounts.models import Role, User
 from participation.audit import services as audit_services
 from participation.events.views import page_number
@@ -18,7 +25,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _role_label(role: Role) -> str:
-    return str(dict(role_choices()).get(role.value, role.value))
+    return str(ROLE_LABELS.get(role, role.value))
 
 
 @bp.get("/users")
@@ -52,8 +59,7 @@ def user_detail(user_id: int):
 
 
 def _render_user(user: User, form: RoleForm, status: int = 200):
-    missing = [(value, label) for value, label in role_choices()
-               if Role(value) not in user.role_names]
+    missing = role_choices([r for r in Role if r not in user.role_names])
     form.role.choices = missing
     entries = audit_services.entries_about(user, limit=20)
     return render_template("admin/user.html", user=user, form=form, entries=entries,
@@ -102,8 +108,8 @@ def revoke_role(user_id: int, role: str):
 def audit_log():
     """The audit log, newest first, filtered by action, actor and dates."""
     form = AuditFilterForm(formdata=request.args)
-    form.action.choices = [("", _("Any action"))] + [
-        (a, a) for a in audit_services.known_actions()
+    form.action.choices = [SelectChoice("", _("Any action"))] + [
+        SelectChoice(a) for a in audit_services.known_actions()
     ]
     filters: dict = {}
     if request.args:

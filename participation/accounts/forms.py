@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SearchField,
+    SelectChoice,
     SelectField,
     StringField,
 )
@@ -50,15 +51,26 @@ class ResetPasswordForm(FlaskForm):
                              validators=[DataRequired(_l("Choose a new password."))])
 
 
-def _age_band_choices():
-    return [
-        ("", _l("I prefer not to say")),
-        (AgeBand.UNDER_18.value, _l("Under 18")),
-        (AgeBand.AGE_18_24.value, _l("18 to 24")),
-        (AgeBand.AGE_25_34.value, _l("25 to 34")),
-        (AgeBand.AGE_35_49.value, _l("35 to 49")),
-        (AgeBand.AGE_50_64.value, _l("50 to 64")),
-        (AgeBand.AGE_65_PLUS.value, _l("65 or older")),
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_18: _l("Under 18"),
+    AgeBand.AGE_18_24: _l("18 to 24"),
+    AgeBand.AGE_25_34: _l("25 to 34"),
+    AgeBand.AGE_35_49: _l("35 to 49"),
+    AgeBand.AGE_50_64: _l("50 to 64"),
+    AgeBand.AGE_65_PLUS: _l("65 or older"),
+}
+
+ROLE_LABELS = {
+    Role.RESIDENT: _l("Resident"),
+    Role.ORGANISER: _l("Organiser"),
+    Role.STAFF: _l("Policy staff"),
+    Role.ADMIN: _l("Administrator"),
+}
+
+
+def _age_band_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("I prefer not to say"))] + [
+        SelectChoice(band.value, label) for band, label in AGE_BAND_LABELS.items()
     ]
 
 
@@ -66,7 +78,8 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                     Length(max=120)])
     locale = SelectField(_l("Language of the site and of our mails"),
-                         choices=[("nl", "Nederlands"), ("en", "English")])
+                         choices=[SelectChoice("nl", "Nederlands"),
+                                  SelectChoice("en", "English")])
     notify_updates = BooleanField(
         _l("Mail me when the city reports back on an action I gave my opinion on")
     )
@@ -94,13 +107,10 @@ class ChangePasswordForm(FlaskForm):
                                  validators=[DataRequired(_l("Choose a new password."))])
 
 
-def role_choices():
-    return [
-        (Role.RESIDENT.value, _l("Resident")),
-        (Role.ORGANISER.value, _l("Organiser")),
-        (Role.STAFF.value, _l("Policy staff")),
-        (Role.ADMIN.value, _l("Administrator")),
-    ]
+def role_choices(roles=tuple(Role)) -> list[SelectChoice]:
+    """Choices for a role field, in the order of ``ROLE_LABELS``."""
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()
+            if role in roles]
 
 
 class UserSearchForm(FlaskForm):
@@ -108,7 +118,7 @@ class UserSearchForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name or e-mail address"), validators=[Optional(), Length(max=100)])
-    role = SelectField(_l("Role"), choices=[("", _l("Any role")), *role_choices()],
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role")), *role_choices()],
                        validators=[Optional()])
 
 

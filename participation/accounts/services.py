@@ -416,7 +416,7 @@ def update_profile(
 
 def _admin_count() -> int:
     """Count the administrators, locking their role rows so two revocations cannot race."""
-    begin_write(db.session)
+    begin_write(db.session())
     rows = db.session.scalars(
         sa.select(UserRole.user_id).where(UserRole.role == Role.ADMIN).with_for_update()
     ).all()

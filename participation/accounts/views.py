@@ -74,7 +74,7 @@ def check_mail():
 @bp.get("/verify/<token>")
 def verify_email(token: str):
     """Confirm an address from the link in the verification mail."""
-    begin_write(db.session)
+    begin_write(db.session())
     try:
         services.verify_email(token)
     except services.AccountError as error:
@@ -266,7 +266,7 @@ def change_email():
 @bp.get("/email/confirm/<token>")
 def confirm_email_change(token: str):
     """Move the account to the new address from the link mailed to it."""
-    begin_write(db.session)
+    begin_write(db.session())
     try:
         user = services.confirm_email_change(token)
     except services.AccountError as error:
