@@ -57,6 +57,7 @@ def _empty_tables() -> None:
 
 def _forget_signed_in_user(sender, **extra) -> None:
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def app(_schema, database_url, app_config):
     """The app with an application context pushed, on an empty database."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
     # Requests reuse the app context pushed here, and with it ``g``: forget the signed-in
-    # user at the start of each request, as a fresh context in production would.
+    # user and the chosen language at the start of each request, as production does.
     request_started.connect(_forget_signed_in_user, app)
     with app.app_context():
         yield app
