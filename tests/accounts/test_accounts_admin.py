@@ -168,3 +168,25 @@ def test_the_audit_log_is_paginated_newest_first(client, login, admin):
     assert "number: 54" in first and "number: 4;" not in first
     second = client.get("/admin/audit?page=2", headers=EN).get_data(as_text=True)
     assert "number: 4" in second and "number: 54" not in second
+
+
+def test_the_user_page_shows_roles_with_remove_buttons_and_recent_changes(
+        client, login, admin, make_user):
+    user = make_user(email="org@example.org", roles=(Role.RESIDENT, Role.ORGANISER))
+    services.grant_role(admin, user, Role.STAFF)
+    login(admin)
+    page = client.get(f"/admin/users/{user.id}", headers=EN).get_data(as_text=True)
+    assert "org@example.org" in page
+    assert f'action="/admin/users/{user.id}/roles/organiser/remove"' in page
+    assert "Remove role Organiser" in page
+    assert "role.grant (staff)" in page
+    assert '<option value="admin">Administrator</option>' in page
+    assert '<option value="organiser">' not in page
+
+
+def test_an_unknown_role_or_user_is_not_found(client, login, admin):
+    login(admin)
+    assert client.post(f"/admin/users/{admin.id}/roles/king/remove").status_code == 404
+    assert client.get("/admin/users/999999").status_code == 404
+    response = client.post(f"/admin/users/{admin.id}/roles", data={"role": "king"})
+    assert response.status_code == 422
