@@ -7,19 +7,30 @@ and the owner of a known address gets a mail instead.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from participation.accounts import mails
+from participation.accounts import mails, tokens
+from participation.accounts.errors import (  # noqa: F401  (part of this module's interface)
+    AccountError,
+    ExpiredToken,
+    InvalidEmail,
+    InvalidToken,
+    LastAdmin,
+    NotAllowed,
+    WeakPassword,
+    WrongPassword,
+)
 from participation.accounts.models import AgeBand, Role, User, UserRole
+from participation.accounts.tokens import (  # noqa: F401  (part of this module's interface)
+    email_change_token,
+    reset_token,
+    verification_token,
+)
 from participation.audit.services import record
 from participation.database import begin_write, utcnow
 from participation.events.services import Page
@@ -33,43 +44,6 @@ VERIFY_MAX_AGE = timedelta(days=7)
 RESET_MAX_AGE = timedelta(hours=1)
 EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
 LOCALES = ("nl", "en")
-
-
-class AccountError(Exception):
-    """A rule about accounts was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, field: str | None, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class InvalidEmail(AccountError):
-    """The e-mail address is not a valid address."""
-
-
-class WeakPassword(AccountError):
-    """The new password does not meet the minimum length."""
-
-
-class WrongPassword(AccountError):
-    """The current password given to confirm a change is wrong."""
-
-
-class InvalidToken(AccountError):
-    """A link from a mail is forged, already used or no longer valid."""
-
-
-class ExpiredToken(InvalidToken):
-    """A link from a mail was valid but is too old."""
-
-
-class LastAdmin(AccountError):
-    """The change would leave the platform without an administrator."""
-
-
-class NotAllowed(AccountError):
-    """The acting user may not do this."""
 
 
 # --- input rules -------------------------------------------------------------------------
@@ -129,76 +103,6 @@ def _set_password(user: User, password: str) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
-# --- tokens ------------------------------------------------------------------------------
-
-
-def _serializer(purpose: str, now: datetime | None = None) -> URLSafeTimedSerializer:
-    signer = TimestampSigner
-    if now is not None:
-        timestamp = int(now.timestamp())
-
-        class FixedTimeSigner(TimestampSigner):
-            def get_timestamp(self) -> int:
-                return timestamp
-
-        signer = FixedTimeSigner
-    return URLSafeTimedSerializer(
-        current_app.config["SECRET_KEY"], salt=f"accounts.{purpose}", signer=signer
-    )
-
-
-def _fingerprint(*parts) -> str:
-    """A short digest of the user's current state: a token dies when that state changes."""
-    text = "\x1f".join(str(p) for p in parts)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _make_token(purpose: str, payload: dict, now: datetime | None = None) -> str:
-    return _serializer(purpose, now).dumps(payload)
-
-
-def _read_token(purpose: str, token: str, max_age: timedelta, now: datetime | None) -> dict:
-    message = _l("This link is not valid. It may have been used already or copied incompletely.")
-    try:
-        payload, issued_at = _serializer(purpose).loads(token or "", return_timestamp=True)
-    except (BadSignature, UnicodeError, ValueError) as error:
-        raise InvalidToken(None, message) from error
-    if not isinstance(payload, dict):
-        raise InvalidToken(None, message)
-    if (now or utcnow()) - issued_at > max_age:
-        raise ExpiredToken(None, _l("This link has expired. Ask for a new one below."))
-    return payload
-
-
-def _token_user(payload: dict) -> User:
-    user = db.session.get(User, payload.get("id")) if isinstance(payload.get("id"), int) else None
-    if user is None or not user.active:
-        raise InvalidToken(None, _l("This link is not valid. It may have been used already "
-                                    "or copied incompletely."))
-    return user
-
-
-def _same(a: str, b) -> bool:
-    return isinstance(b, str) and hmac.compare_digest(a, b)
-
-
-def verification_token(user: User, now: datetime | None = None) -> str:
-    """Make the link token that confirms ``user`` owns their address."""
-    return _make_token("verify", {"id": user.id, "fp": _fingerprint(user.email)}, now)
-
-
-def reset_token(user: User, now: datetime | None = None) -> str:
-    """Make the link token that lets ``user`` choose a new password, once."""
-    fp = _fingerprint(user.password_hash, user.session_version, user.email)
-    return _make_token("reset", {"id": user.id, "fp": fp}, now)
-
-
-def email_change_token(user: User, new_email: str, now: datetime | None = None) -> str:
-    """Make the link token that moves ``user`` to ``new_email`` once that address confirms."""
-    fp = _fingerprint(user.email, user.session_version)
-    return _make_token("email", {"id": user.id, "new": new_email, "fp": fp}, now)
-
-
 # --- look-ups ----------------------------------------------------------------------------
 
 
@@ -246,9 +150,9 @@ def resend_verification(email: str) -> None:
 
 def verify_email(token: str, now: datetime | None = None) -> User:
     """Mark the address in the token as verified; a link works only once."""
-    payload = _read_token("verify", token, VERIFY_MAX_AGE, now)
-    user = _token_user(payload)
-    if user.email_verified or not _same(_fingerprint(user.email), payload.get("fp")):
+    payload = tokens.read_token("verify", token, VERIFY_MAX_AGE, now)
+    user = tokens.token_user(payload)
+    if user.email_verified or not tokens.same(tokens.fingerprint(user.email), payload.get("fp")):
         raise InvalidToken(None, _l("This link has already been used or is no longer valid. "
                                     "If your address is confirmed, you can sign in."))
     user.email_verified_at = now or utcnow()
@@ -292,10 +196,10 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
 
 def check_reset_token(token: str, now: datetime | None = None) -> User:
     """Return the user a reset link is for; raise InvalidToken if it is used, forged or old."""
-    payload = _read_token("reset", token, RESET_MAX_AGE, now)
-    user = _token_user(payload)
-    fp = _fingerprint(user.password_hash, user.session_version, user.email)
-    if not _same(fp, payload.get("fp")):
+    payload = tokens.read_token("reset", token, RESET_MAX_AGE, now)
+    user = tokens.token_user(payload)
+    fp = tokens.fingerprint(user.password_hash, user.session_version, user.email)
+    if not tokens.same(fp, payload.get("fp")):
         raise InvalidToken(None, _l("This link has already been used. Ask for a new one below."))
     return user
 
@@ -355,9 +259,9 @@ def request_email_change(user: User, new_email: str, current_password: str,
 
 def confirm_email_change(token: str, now: datetime | None = None) -> User:
     """Switch the account to the address the link was sent to, and tell the old address."""
-    payload = _read_token("email", token, EMAIL_CHANGE_MAX_AGE, now)
-    user = _token_user(payload)
-    if not _same(_fingerprint(user.email, user.session_version), payload.get("fp")):
+    payload = tokens.read_token("email", token, EMAIL_CHANGE_MAX_AGE, now)
+    user = tokens.token_user(payload)
+    if not tokens.same(tokens.fingerprint(user.email, user.session_version), payload.get("fp")):
         raise InvalidToken(None, _l("This link has already been used or is no longer valid."))
     new_email = normalise_email(str(payload.get("new", "")))
     if find_user_by_email(new_email) is not None:
