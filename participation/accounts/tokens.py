@@ -21,6 +21,7 @@ from participation.extensions import db
 
 
 def serializer(purpose: str, now: datetime | None = None) -> URLSafeTimedSerializer:
+    """Return the serializer for one purpose; ``now`` dates new tokens (for tests)."""
     signer = TimestampSigner
     if now is not None:
         timestamp = int(now.timestamp())
@@ -42,10 +43,12 @@ def fingerprint(*parts) -> str:
 
 
 def make_token(purpose: str, payload: dict, now: datetime | None = None) -> str:
+    """Sign ``payload`` for ``purpose``."""
     return serializer(purpose, now).dumps(payload)
 
 
 def read_token(purpose: str, token: str, max_age: timedelta, now: datetime | None) -> dict:
+    """Return the payload of a genuine token no older than ``max_age``."""
     message = _l("This link is not valid. It may have been used already or copied incompletely.")
     try:
         payload, issued_at = serializer(purpose).loads(token or "", return_timestamp=True)
@@ -59,6 +62,7 @@ def read_token(purpose: str, token: str, max_age: timedelta, now: datetime | Non
 
 
 def token_user(payload: dict) -> User:
+    """Return the active user a token payload names."""
     user = db.session.get(User, payload.get("id")) if isinstance(payload.get("id"), int) else None
     if user is None or not user.active:
         raise InvalidToken(None, _l("This link is not valid. It may have been used already "
@@ -67,6 +71,7 @@ def token_user(payload: dict) -> User:
 
 
 def same(a: str, b) -> bool:
+    """Compare a fingerprint in constant time."""
     return isinstance(b, str) and hmac.compare_digest(a, b)
 
 
