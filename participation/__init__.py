@@ -17,6 +17,8 @@ BLUEPRINT_MODULES = (
     "participation.api.views",
     "participation.registrations.views",
     "participation.mail.views",
+    "participation.accounts.views",
+    "participation.accounts.admin",
 )
 
 

@@ -54,6 +54,7 @@ CLI_MODULES: tuple[str, ...] = (
     "participation.core.cli",
     "participation.mail.cli",
     "participation.registrations.cli",
+    "participation.accounts.cli",
 )
 
 
