@@ -15,6 +15,10 @@ BLUEPRINT_MODULES = (
     "participation.events.views",
     "participation.policy.views",
     "participation.api.views",
+    "participation.feedback.views.public",
+    "participation.feedback.views.staff",
+    "participation.policy.staff_views",
+    "participation.exports.views",
 )
 
 
