@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 
@@ -15,24 +16,28 @@ class ExportForm(FlaskForm):
         csrf = False
 
     kind = RadioField(_l("Export"), default="opinions", choices=[
-        ("opinions", _l("Every opinion, one row each")),
-        ("summary", _l("Summary per action: counts per stance, postcode and age band")),
+        SelectChoice("opinions", _l("Every opinion, one row each")),
+        SelectChoice("summary",
+                     _l("Summary per action: counts per stance, postcode and age band")),
     ])
     format = RadioField(_l("Format"), default="xlsx", choices=[
-        ("xlsx", _l("Excel (XLSX), with the data dictionary as a second sheet")),
-        ("csv", _l("CSV (UTF-8, opens in Excel)")),
-        ("json", _l("JSON")),
+        SelectChoice("xlsx", _l("Excel (XLSX), with the data dictionary as a second sheet")),
+        SelectChoice("csv", _l("CSV (UTF-8, opens in Excel)")),
+        SelectChoice("json", _l("JSON")),
     ])
     priority = SelectField(_l("Priority"), choices=[], validators=[Optional()])
     action = SelectField(_l("Policy action"), choices=[], validators=[Optional()])
     event = SelectField(_l("Event"), choices=[], validators=[Optional()])
     stance = SelectField(_l("Stance"), validators=[Optional()], choices=[
-        ("", _l("Any stance")), ("support", _l("Support")), ("mixed", _l("Mixed")),
-        ("oppose", _l("Oppose")),
+        SelectChoice("", _l("Any stance")),
+        SelectChoice("support", _l("Support")),
+        SelectChoice("mixed", _l("Mixed")),
+        SelectChoice("oppose", _l("Oppose")),
     ])
     status = SelectField(_l("Status"), validators=[Optional()], choices=[
-        ("", _l("Published and hidden")), ("published", _l("Published")),
-        ("hidden", _l("Hidden")),
+        SelectChoice("", _l("Published and hidden")),
+        SelectChoice("published", _l("Published")),
+        SelectChoice("hidden", _l("Hidden")),
     ])
     date_from = DateField(_l("Given from"), validators=[Optional()])
     date_to = DateField(_l("Given until"), validators=[Optional()])

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
@@ -36,19 +37,19 @@ FILTER_FIELDS = ("priority", "action", "event", "stance", "status", "date_from",
 def _form(args) -> ExportForm:
     form = ExportForm(formdata=args)
     documents = policy_services.documents_with_priorities()
-    form.priority.choices = [("", _("Every priority"))] + [
-        (p.slug, p.t("title")) for d in documents for p in d.priorities
+    form.priority.choices = [SelectChoice("", _("Every priority"))] + [
+        SelectChoice(p.slug, p.t("title")) for d in documents for p in d.priorities
     ]
-    form.action.choices = [("", _("Every action"))] + [
-        (a.code, f"{a.code} {a.t('title')}") for a in policy_services.all_actions()
+    form.action.choices = [SelectChoice("", _("Every action"))] + [
+        SelectChoice(a.code, f"{a.code} {a.t('title')}") for a in policy_services.all_actions()
     ]
     events = db.session.execute(
         sa.select(Event.slug, Event.title, Event.starts_at)
         .where(Event.status != EventStatus.DRAFT)
         .order_by(Event.starts_at.desc())
     )
-    form.event.choices = [("", _("Every event, and opinions without one"))] + [
-        (slug, f"{title} ({starts_at:%Y-%m-%d})") for slug, title, starts_at in events
+    form.event.choices = [SelectChoice("", _("Every event, and opinions without one"))] + [
+        SelectChoice(slug, f"{title} ({starts_at:%Y-%m-%d})") for slug, title, starts_at in events
     ]
     return form
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from participation.feedback.models import OPINION_MAX_LENGTH
 from participation.feedback.services import HIDE_REASON_MAX_LENGTH, REPORT_REASON_MAX_LENGTH
 
 STANCE_CHOICES = [
-    ("support", _l("I support this action")),
-    ("mixed", _l("I have mixed feelings")),
-    ("oppose", _l("I oppose this action")),
+    SelectChoice("support", _l("I support this action")),
+    SelectChoice("mixed", _l("I have mixed feelings")),
+    SelectChoice("oppose", _l("I oppose this action")),
 ]
 
 
@@ -26,7 +27,7 @@ class OpinionForm(FlaskForm):
         _l("Your opinion"),
         validators=[InputRequired(_l("Write your opinion.")), Length(max=OPINION_MAX_LENGTH)],
     )
-    event = SelectField(_l("Did you take part in an event about this?"), choices=[],
+    event = SelectField(_l("Did you take part in an event about this?"), choices=[], default="",
                         validate_choice=True)
     show_name = BooleanField(_l("Show my name with my opinion"))
 

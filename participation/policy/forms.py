@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from participation.policy.services import UPDATE_MAX_LENGTH
 
 STATUS_CHOICES = [
-    ("planned", _l("Planned")),
-    ("in_progress", _l("In progress")),
-    ("done", _l("Done")),
+    SelectChoice("planned", _l("Planned")),
+    SelectChoice("in_progress", _l("In progress")),
+    SelectChoice("done", _l("Done")),
 ]
 
 

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from participation.events import services as event_services
 from participation.events.models import Event
@@ -41,10 +42,10 @@ def _sign_in_url() -> str | None:
     return url_for("accounts.sign_in", next=request.path)
 
 
-def _event_choices(user) -> list[tuple[str, str]]:
-    choices = [("", _("No, I give my opinion without an event"))]
+def _event_choices(user) -> list[SelectChoice]:
+    choices = [SelectChoice("", _("No, I give my opinion without an event"))]
     for event in services.events_for_opinion(user):
-        choices.append((str(event.id), f"{event.title} ({event.starts_at:%Y-%m-%d})"))
+        choices.append(SelectChoice(str(event.id), f"{event.title} ({event.starts_at:%Y-%m-%d})"))
     return choices
 
 
@@ -176,7 +177,8 @@ def record_event_feedback(slug: str):
     if not services.can_record_for(current_user, event):
         abort(403)
     form = RecordFeedbackForm()
-    form.action.choices = [(a.code, f"{a.code} {a.t('title')}") for a in event.actions]
+    form.action.choices = [SelectChoice(a.code, f"{a.code} {a.t('title')}")
+                           for a in event.actions]
     status = 200
     if request.method == "POST":
         if form.validate():
