@@ -63,10 +63,13 @@ def columns(values: list[tuple[str, int]], width: float = 360.0, height: float =
 
 
 def funnel(steps: list[tuple[str, int]], width: float = 300.0) -> list[Segment]:
-    """Lay out funnel steps as bars relative to the first step."""
+    """Lay out funnel steps as bars scaled to the first step; percent is of the step before."""
     first = steps[0][1] if steps else 0
-    return [
-        Segment(key=label, count=count, percent=round(100 * count / first) if first else 0,
-                x=0.0, width=round(width * count / first, 2) if first else 0.0)
-        for label, count in steps
-    ]
+    segments, previous = [], first
+    for label, count in steps:
+        segments.append(Segment(
+            key=label, count=count, percent=round(100 * count / previous) if previous else 0,
+            x=0.0, width=round(width * min(count / first, 1), 2) if first else 0.0,
+        ))
+        previous = count
+    return segments

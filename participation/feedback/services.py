@@ -398,7 +398,7 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
 
     now = now or utcnow()
     queued = 0
-    begin_write(db.session)
+    begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
     for event_id in events_due_for_invitations(now):
         event = db.session.scalar(
             sa.select(Event).where(Event.id == event_id).with_for_update()
