@@ -77,14 +77,14 @@ def user_registrations(user: User) -> sa.Select:
     )
 
 
-def events_for_opinion(user: User) -> list[Event]:
-    """Return the events a user registered for, which they may name in an opinion."""
+def events_for_opinion(user: User, now: datetime | None = None) -> list[Event]:
+    """Return the events a user registered for that have started: they may name them."""
     registrations = user_registrations(user).subquery()
     return list(
         db.session.scalars(
             sa.select(Event)
             .where(Event.id.in_(sa.select(registrations.c.event_id)))
-            .where(Event.status != EventStatus.DRAFT)
+            .where(Event.status != EventStatus.DRAFT, Event.starts_at <= (now or utcnow()))
             .order_by(Event.starts_at.desc())
         )
     )
@@ -116,6 +116,8 @@ def give_opinion(
     body = _clean_body(body)
     source = OpinionSource.ONLINE
     if event is not None:
+        if event.starts_at > (now or utcnow()):
+            raise FeedbackError(_("You can name an event once it has taken place."), "event")
         registration = db.session.scalars(
             user_registrations(user)
             .where(Registration.event_id == event.id)

@@ -94,6 +94,17 @@ def test_an_event_can_only_be_named_when_registered_for_it(
     assert opinion.event == event and opinion.source == OpinionSource.ONLINE
 
 
+def test_an_event_that_has_not_started_cannot_be_named(
+    resident, make_action, make_event, add_registration
+):
+    action = make_action()
+    event = make_event(actions=[action])
+    add_registration(event, resident)
+    assert services.events_for_opinion(resident) == []
+    with pytest.raises(services.FeedbackError, match="once it has taken place"):
+        services.give_opinion(resident, action, "support", "Soon", False, event=event)
+
+
 def test_a_checked_in_participant_gives_feedback_after_the_event(
     resident, make_action, make_event, add_registration
 ):
