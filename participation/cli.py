@@ -50,7 +50,10 @@ def actions_import(file) -> None:
 
 
 #: Domain modules that define a ``commands`` list of click groups or commands.
-CLI_MODULES: tuple[str, ...] = ("participation.feedback.cli",)
+CLI_MODULES: tuple[str, ...] = (
+    "participation.core.cli",
+    "participation.feedback.cli",
+)
 
 
 def register_cli(app: Flask) -> None:
