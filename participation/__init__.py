@@ -19,6 +19,10 @@ BLUEPRINT_MODULES = (
     "participation.mail.views",
     "participation.accounts.views",
     "participation.accounts.admin",
+    "participation.feedback.views.public",
+    "participation.feedback.views.staff",
+    "participation.policy.staff_views",
+    "participation.exports.views",
 )
 
 

@@ -55,6 +55,7 @@ CLI_MODULES: tuple[str, ...] = (
     "participation.mail.cli",
     "participation.registrations.cli",
     "participation.accounts.cli",
+    "participation.feedback.cli",
 )
 
 

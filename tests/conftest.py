@@ -288,3 +288,19 @@ def smtp_config(smtp_server) -> dict:
 def free_tcp_port() -> int:
     """A free TCP port on localhost, for servers a test starts."""
     return free_port()
+@pytest.fixture
+def make_opinion(app, make_user):
+    """Create a published opinion on an action (by a new resident unless one is given)."""
+    from participation.feedback.models import Opinion, OpinionSource, Stance
+
+    def make(action: PolicyAction, user: User | None = None, **fields):
+        if user is None and fields.get("source") != OpinionSource.AT_EVENT:
+            user = make_user()
+        opinion = Opinion(action=action, user_id=user.id if user else None,
+                          stance=fields.pop("stance", Stance.SUPPORT),
+                          body=fields.pop("body", "A good idea for Ghent."), **fields)
+        db.session.add(opinion)
+        db.session.flush()
+        return opinion
+
+    return make
