@@ -67,6 +67,11 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Prefix of the rate-limit counters in shared storage (one per deployment sharing a Redis).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "participation")
+    #: Number of trusted proxies in front of the app that set X-Forwarded-For. 0 (the default)
+    #: ignores the header, so a client cannot pick the address its rate limits are counted on.
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     WTF_CSRF_TIME_LIMIT = None

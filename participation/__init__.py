@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = (
     "participation.feedback.views.staff",
     "participation.policy.staff_views",
     "participation.exports.views",
+    "participation.privacy.views",
 )
 
 
@@ -58,7 +59,13 @@ def create_app(config: dict | str | None = None) -> Flask:
     ext.mail.init_app(app)
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=_select_locale)
+    # Flask-Limiter keeps the key prefix of the first app it was bound to; take this app's.
+    ext.limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     ext.limiter.init_app(app)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
     security.refuse_unsafe_production(app)
     security.install(app)

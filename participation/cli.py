@@ -56,6 +56,7 @@ CLI_MODULES: tuple[str, ...] = (
     "participation.registrations.cli",
     "participation.accounts.cli",
     "participation.feedback.cli",
+    "participation.privacy.cli",
 )
 
 

@@ -20,6 +20,7 @@ from participation.accounts.models import Role, User
 from participation.audit import services as audit_services
 from participation.events.views import page_number
 from participation.extensions import db
+from participation.privacy.access_log import logs_personal_data_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,6 +31,7 @@ def _role_label(role: Role) -> str:
 
 @bp.get("/users")
 @role_required(Role.ADMIN)
+@logs_personal_data_view
 def users():
     """Search accounts by name or address, optionally by role."""
     form = UserSearchForm(formdata=request.args)
@@ -52,6 +54,7 @@ def _get_user(user_id: int) -> User:
 
 @bp.get("/users/<int:user_id>")
 @role_required(Role.ADMIN)
+@logs_personal_data_view
 def user_detail(user_id: int):
     """One account: its roles, with buttons to grant and remove them."""
     user = _get_user(user_id)

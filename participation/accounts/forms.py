@@ -18,12 +18,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from participation.accounts.models import AgeBand, Role
+from participation.core.forms import HoneypotMixin
 
 EMAIL_REQUIRED = _l("Enter your e-mail address.")
 PASSWORD_REQUIRED = _l("Enter your password.")
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(HoneypotMixin, FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                     Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(EMAIL_REQUIRED),

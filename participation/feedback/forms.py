@@ -8,6 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from participation.core.forms import HoneypotMixin
 from participation.feedback.models import OPINION_MAX_LENGTH
 from participation.feedback.services import HIDE_REASON_MAX_LENGTH, REPORT_REASON_MAX_LENGTH
 
@@ -18,7 +19,7 @@ STANCE_CHOICES = [
 ]
 
 
-class OpinionForm(FlaskForm):
+class OpinionForm(HoneypotMixin, FlaskForm):
     """A resident's stance and opinion on one action."""
 
     stance = RadioField(_l("Your stance"), choices=STANCE_CHOICES,
@@ -44,7 +45,7 @@ class RecordFeedbackForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(HoneypotMixin, FlaskForm):
     """Why someone reports an opinion to the moderators."""
 
     reason = TextAreaField(

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from participation.core.forms import HoneypotMixin
 from participation.registrations.services import EMAIL_MAX, NAME_MAX, NEEDS_OTHER_MAX
 
 
@@ -14,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(HoneypotMixin, FlaskForm):
     """Name, e-mail, optional needs, and consent to the privacy notice."""
 
     name = StringField(

@@ -16,10 +16,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from participation.core.limits import REGISTRATION_LIMIT
 from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
-from participation.extensions import db
+from participation.extensions import db, limiter
 from participation.registrations import services
 from participation.registrations.forms import CancelForm, RegistrationForm
 from participation.registrations.models import Registration, RegistrationStatus
@@ -50,9 +51,8 @@ def _render_closed(event, reason: str, status: int = 200):
     )
 
 
-# Rate limiting goes here (per client address, on POST), e.g.
-# @limiter.limit("10/minute", methods=["POST"]) from participation.extensions.
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(REGISTRATION_LIMIT, methods=["POST"])
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
@@ -174,6 +174,7 @@ def manage_ics(token: str):
 
 
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(REGISTRATION_LIMIT, methods=["POST"])
 def cancel(token: str):
     """Ask for confirmation (GET), then cancel the registration (POST)."""
     registration = _registration_or_error(token)

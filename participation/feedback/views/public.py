@@ -16,9 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from participation.core.limits import FEEDBACK_LIMIT
 from participation.events import services as event_services
 from participation.events.models import Event
-from participation.extensions import db
+from participation.extensions import db, limiter
 from participation.feedback import charts, services
 from participation.feedback.forms import OpinionForm, RecordFeedbackForm, ReportForm
 from participation.feedback.models import Opinion, OpinionStatus
@@ -101,6 +102,7 @@ def _action_or_404(code: str) -> PolicyAction:
 
 
 @bp.post("/actions/<code>/opinion")
+@limiter.limit(FEEDBACK_LIMIT)
 @login_required
 def give_opinion(code: str):
     """Give or change the signed-in resident's opinion on an action."""
@@ -129,6 +131,7 @@ def give_opinion(code: str):
 
 
 @bp.post("/actions/<code>/opinion/withdraw")
+@limiter.limit(FEEDBACK_LIMIT)
 @login_required
 def withdraw_opinion(code: str):
     """Withdraw the signed-in resident's opinion on an action."""
@@ -145,6 +148,7 @@ def withdraw_opinion(code: str):
 
 
 @bp.post("/opinions/<int:opinion_id>/report")
+@limiter.limit(FEEDBACK_LIMIT)
 @login_required
 def report_opinion(opinion_id: int):
     """Report a published opinion to the moderators."""

@@ -1,0 +1,30 @@
+"""Form pieces every public form shares: the honeypot that catches form-filling robots."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+#: A name robots like to fill in; people never see the field.
+HONEYPOT_FIELD = "website"
+
+
+def _must_be_empty(form, field) -> None:
+    if field.data:
+        raise ValidationError(_l("Leave this field empty."))
+
+
+class HoneypotMixin:
+    """Add a hidden field that people leave empty and robots fill in.
+
+    Render it with ``honeypot(form)`` from templates/_macros/forms.html: visually hidden,
+    out of the tab order, without autocomplete, and labelled so that screen-reader users
+    know to skip it. A filled field fails validation, so the view answers with its usual
+    422 page and writes nothing.
+    """
+
+    website = StringField(_l("Leave this field empty"), validators=[_must_be_empty])
+    # Fields are ordered by creation: keep the honeypot after the form's own fields, so that
+    # error summaries and "first field" fallbacks never point at it.
+    website.creation_counter = 10**9
