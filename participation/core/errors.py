@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 TITLES = {
@@ -30,6 +31,14 @@ EXPLANATIONS = {
 
 def register(app: Flask) -> None:
     """Render every HTTP error as a page (or JSON for the API)."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        # A missing or stale form token: say what to do rather than "bad request".
+        title = _("This form has expired")
+        text = _("For your safety, a form can only be sent from this site during the same "
+                 "visit. Go back, reload the page and send the form again.")
+        return render_template("errors/error.html", code=400, title=title, text=text), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

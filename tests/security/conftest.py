@@ -1,0 +1,145 @@
+"""A small world with one object of every kind, and URLs for every route built from it.
+
+Route-walking tests (CSRF, the authorization matrix, form fuzzing) use ``world`` and
+``world.url(rule)`` so that every URL points at a real object.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+
+from participation.accounts import tokens
+from participation.accounts.models import Role, User
+from participation.database import utcnow
+from participation.extensions import db
+from participation.registrations import services as registration_services
+
+PASSWORD = "correct horse battery staple"
+_fresh = itertools.count(1)
+
+#: The people the matrix tries every route as.
+ROLES = ("anonymous", "resident", "organiser", "other_organiser", "staff", "admin")
+
+
+@dataclass
+class World:
+    """Real objects to build URLs with, and the people to act as."""
+
+    people: dict[str, User]
+    event: object
+    other_event: object
+    past_event: object
+    action: object
+    opinion: object
+    registration: object
+    make_user: object = field(repr=False)
+
+    def values(self, endpoint: str, arguments) -> dict:
+        """URL values for a rule's arguments, pointing at this world's objects."""
+        manage_token = registration_services.manage_token(self.registration)
+        per_name = {
+            "slug": lambda: self.event.slug,
+            "code": lambda: self.action.code,
+            "opinion_id": lambda: self.opinion.id,
+            "user_id": lambda: self.people["resident"].id,
+            "registration_id": lambda: self.registration.id,
+            "role": lambda: Role.RESIDENT.value,
+            "language": lambda: "en",
+            "kind": lambda: "opinions",
+            "fmt": lambda: "csv",
+            "filename": lambda: "css/site.css",
+            "token": lambda: manage_token,
+        }
+        per_endpoint = {
+            ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
+            ("policy.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("accounts.verify_email", "token"): self._verification_token,
+            ("accounts.reset_password", "token"):
+                lambda: tokens.reset_token(self.people["resident"]),
+            ("accounts.confirm_email_change", "token"): self._email_change_token,
+        }
+        values = {}
+        for name in arguments:
+            make = per_endpoint.get((endpoint, name)) or per_name.get(name)
+            if make is None:
+                raise AssertionError(
+                    f"tests/security/conftest.py does not know how to build <{name}> "
+                    f"for {endpoint}: add it to World.values"
+                )
+            values[name] = make()
+        return values
+
+    def _verification_token(self) -> str:
+        user = self.make_user(verified=False, password=PASSWORD)
+        db.session.commit()
+        return tokens.verification_token(user)
+
+    def _email_change_token(self) -> str:
+        user = self.make_user(password=PASSWORD)
+        db.session.commit()
+        return tokens.email_change_token(user, f"moved{next(_fresh)}@example.org")
+
+    def url(self, rule) -> str:
+        """The URL of a rule, filled in with this world's objects."""
+        values = self.values(rule.endpoint, rule.arguments)
+        db.session.commit()
+        return current_app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+@pytest.fixture
+def world(app, make_user, make_event, make_action, make_opinion) -> World:
+    """People in every role, events with organisers, an action, an opinion, a registration."""
+    people = {
+        "resident": make_user(name="Rita Resident", password=PASSWORD),
+        "organiser": make_user(name="Otto Organiser", roles=(Role.ORGANISER,),
+                               password=PASSWORD),
+        "other_organiser": make_user(name="Olga Other", roles=(Role.ORGANISER,),
+                                     password=PASSWORD),
+        "staff": make_user(name="Stef Staff", roles=(Role.STAFF,), password=PASSWORD),
+        "admin": make_user(name="Ada Admin", roles=(Role.ADMIN,), password=PASSWORD),
+    }
+    action = make_action()
+    event = make_event(organisers=[people["organiser"]], actions=[action])
+    other_event = make_event(organisers=[people["other_organiser"]], actions=[action])
+    start = utcnow() - timedelta(days=3)
+    past_event = make_event(organisers=[people["organiser"]], actions=[action],
+                            starts_at=start, ends_at=start + timedelta(hours=2))
+    opinion = make_opinion(action, body="Someone else's view")
+    db.session.commit()
+    registration = registration_services.register(
+        event, name="Gina Guest", email="gina@example.org", locale="en"
+    ).registration
+    db.session.commit()
+    return World(people=people, event=event, other_event=other_event, past_event=past_event,
+                  action=action, opinion=opinion, registration=registration,
+                  make_user=make_user)
+
+
+@pytest.fixture
+def sign_in_as(app):
+    """Return a new test client signed in as ``world.people[role]`` (or anonymous)."""
+
+    def client_for(world: World, role: str):
+        client = app.test_client()
+        if role != "anonymous":
+            user = world.people[role]
+            db.session.commit()
+            with client.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        return client
+
+    return client_for
+
+
+def state_changing_rules(app):
+    """Every rule that accepts POST, PUT, PATCH or DELETE, with those methods."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        methods = sorted(rule.methods & {"POST", "PUT", "PATCH", "DELETE"})
+        if methods:
+            yield rule, methods
