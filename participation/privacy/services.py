@@ -172,8 +172,8 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
 
     Registrations of events that have not started are cancelled (so the waiting list moves
     up) and removed; those of events that started are kept without name, address or free
-    text. Opinions are kept without any link to the person. Delivered mails to the address
-    are removed. The audit log notes the deletion without personal data.
+    text. Opinions are kept without any link to the person. Mails to the address queued
+    before are removed. The audit log notes the deletion without personal data.
 
     :raises WrongPassword: the password does not match.
     :raises LastAdmin: the account is the platform's last administrator.
@@ -191,6 +191,7 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
     now = now or utcnow()
     result = DeletionResult()
     email = user.email
+    last_mail_before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
     registrations = registrations_of(user)
     registration_ids = [r.id for r in registrations]
 
@@ -229,10 +230,11 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
     db.session.execute(
         sa.update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None)
     )
-    # Mails still to be sent (the cancellation receipts above) go out; copies of sent ones go.
+    # The cancellation receipts queued above still go out; every older mail to the address
+    # (copies of sent ones, and pending ones about registrations that no longer exist) goes.
     db.session.execute(
         sa.delete(OutboxMessage).where(OutboxMessage.recipient == email,
-                                       OutboxMessage.status != OutboxStatus.PENDING)
+                                       OutboxMessage.id <= last_mail_before)
     )
     record(None, "account.delete", user, **{
         "registrations_cancelled": result.registrations_cancelled,

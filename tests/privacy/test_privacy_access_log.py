@@ -1,0 +1,54 @@
+"""Every staff or admin look at personal data is written to the audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from participation.accounts.models import Role
+from participation.audit.models import AuditEntry
+from participation.extensions import db
+from participation.privacy.access_log import VIEW_ACTION
+
+EN = {"Accept-Language": "en"}
+
+
+def _views() -> list[AuditEntry]:
+    return list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == VIEW_ACTION).order_by(AuditEntry.id)
+    ))
+
+
+def test_admin_pages_about_accounts_are_logged_with_what_was_looked_for(
+        client, login, make_user):
+    admin = login(make_user(roles=(Role.ADMIN,)))
+    rita = make_user(name="Rita")
+    db.session.commit()
+    assert client.get("/admin/users?q=rita").status_code == 200
+    assert client.get(f"/admin/users/{rita.id}").status_code == 200
+    entries = _views()
+    assert [(e.actor_id, e.details["page"]) for e in entries] == [
+        (admin.id, "admin.users"), (admin.id, "admin.user_detail")]
+    assert entries[0].details["query"] == {"q": "rita"}
+    assert entries[1].details["args"] == {"user_id": rita.id}
+    page = client.get(f"/admin/audit?action={VIEW_ACTION}", headers=EN).get_data(as_text=True)
+    assert page.count(VIEW_ACTION) >= 2
+
+
+def test_refused_and_missing_pages_are_not_logged_as_views(client, login, make_user):
+    login(make_user(roles=(Role.STAFF,)))
+    assert client.get("/admin/users").status_code == 403
+    assert _views() == []
+    login(make_user(roles=(Role.ADMIN,)))
+    assert client.get("/admin/users/999999").status_code == 404
+    assert _views() == []
+
+
+def test_exports_of_opinions_are_logged(client, login, make_user, make_action, make_opinion):
+    make_opinion(make_action())
+    login(make_user(roles=(Role.ADMIN,)))
+    response = client.get("/staff/exports/opinions.csv")
+    assert response.status_code == 200
+    response.get_data()
+    response.close()
+    actions = set(db.session.scalars(sa.select(AuditEntry.action)))
+    assert any(a.startswith("export.") for a in actions), actions
