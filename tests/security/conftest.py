@@ -21,6 +21,16 @@ from participation.registrations import services as registration_services
 
 PASSWORD = "correct horse battery staple"
 _fresh = itertools.count(1)
+_password_hash: list[str] = []
+
+
+def password_hash() -> str:
+    """The hash of PASSWORD, computed once: hashing is slow on purpose."""
+    if not _password_hash:
+        from participation.accounts.services import hash_password
+
+        _password_hash.append(hash_password(PASSWORD))
+    return _password_hash[0]
 
 #: The people the matrix tries every route as.
 ROLES = ("anonymous", "resident", "organiser", "other_organiser", "staff", "admin")
@@ -75,12 +85,12 @@ class World:
         return values
 
     def _verification_token(self) -> str:
-        user = self.make_user(verified=False, password=PASSWORD)
+        user = self.make_user(verified=False, password_hash=password_hash())
         db.session.commit()
         return tokens.verification_token(user)
 
     def _email_change_token(self) -> str:
-        user = self.make_user(password=PASSWORD)
+        user = self.make_user(password_hash=password_hash())
         db.session.commit()
         return tokens.email_change_token(user, f"moved{next(_fresh)}@example.org")
 
@@ -94,14 +104,15 @@ class World:
 @pytest.fixture
 def world(app, make_user, make_event, make_action, make_opinion) -> World:
     """People in every role, events with organisers, an action, an opinion, a registration."""
+    hashed = password_hash()
     people = {
-        "resident": make_user(name="Rita Resident", password=PASSWORD),
+        "resident": make_user(name="Rita Resident", password_hash=hashed),
         "organiser": make_user(name="Otto Organiser", roles=(Role.ORGANISER,),
-                               password=PASSWORD),
+                               password_hash=hashed),
         "other_organiser": make_user(name="Olga Other", roles=(Role.ORGANISER,),
-                                     password=PASSWORD),
-        "staff": make_user(name="Stef Staff", roles=(Role.STAFF,), password=PASSWORD),
-        "admin": make_user(name="Ada Admin", roles=(Role.ADMIN,), password=PASSWORD),
+                                     password_hash=hashed),
+        "staff": make_user(name="Stef Staff", roles=(Role.STAFF,), password_hash=hashed),
+        "admin": make_user(name="Ada Admin", roles=(Role.ADMIN,), password_hash=hashed),
     }
     action = make_action()
     event = make_event(organisers=[people["organiser"]], actions=[action])
