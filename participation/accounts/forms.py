@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from participation.accounts.models import AgeBand, Role
-from participation.core.forms import HoneypotMixin
+from participation.core.forms import HoneypotMixin, OptionalChoice
 
 EMAIL_REQUIRED = _l("Enter your e-mail address.")
 PASSWORD_REQUIRED = _l("Enter your password.")
@@ -90,7 +90,7 @@ class ProfileForm(FlaskForm):
     )
     postcode = StringField(_l("Postcode (optional)"), validators=[Optional(), Length(max=10)])
     age_band = SelectField(_l("Age group (optional)"), choices=_age_band_choices(),
-                           validators=[Optional()])
+                           validators=[OptionalChoice()])
 
 
 class ChangeEmailForm(FlaskForm):
@@ -120,7 +120,7 @@ class UserSearchForm(FlaskForm):
 
     q = SearchField(_l("Name or e-mail address"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Any role")), *role_choices()],
-                       validators=[Optional()])
+                       validators=[OptionalChoice()])
 
 
 class RoleForm(FlaskForm):
@@ -131,7 +131,7 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    action = SelectField(_l("Action"), choices=[], validators=[Optional()],
+    action = SelectField(_l("Action"), choices=[], validators=[OptionalChoice()],
                          validate_choice=False)
     actor = SearchField(_l("Done by (e-mail address)"), validators=[Optional(), Length(max=254)])
     date_from = DateField(_l("From"), validators=[Optional()])

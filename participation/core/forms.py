@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 #: A name robots like to fill in; people never see the field.
 HONEYPOT_FIELD = "website"
@@ -28,3 +28,14 @@ class HoneypotMixin:
     # Fields are ordered by creation: keep the honeypot after the form's own fields, so that
     # error summaries and "first field" fallbacks never point at it.
     website.creation_counter = 10**9
+
+
+class OptionalChoice(Optional):
+    """``Optional`` for select fields: only a missing or empty value skips the field.
+
+    Plain ``Optional`` treats whitespace as empty and then wipes the field's "not a valid
+    choice" error, so a value like ``" "`` would reach the view as if it were a choice.
+    """
+
+    def __init__(self):
+        super().__init__(strip_whitespace=False)

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from participation.core.forms import OptionalChoice
 from participation.events.models import EventLanguage
 from participation.events.services import EARLIEST_DATE, LATEST_DATE
 
@@ -28,7 +29,8 @@ class EventFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
-    topic = SelectField(_l("Topic"), choices=[], validate_choice=True, validators=[Optional()])
+    topic = SelectField(_l("Topic"), choices=[], validate_choice=True,
+                        validators=[OptionalChoice()])
     date_from = DateField(_l("From"), validators=[Optional(), within_calendar])
     date_to = DateField(_l("Until"), validators=[Optional(), within_calendar])
     language = SelectField(
@@ -38,7 +40,7 @@ class EventFilterForm(FlaskForm):
             SelectChoice(EventLanguage.DUTCH.value, _l("Dutch")),
             SelectChoice(EventLanguage.ENGLISH.value, _l("English")),
         ],
-        validators=[Optional()],
+        validators=[OptionalChoice()],
     )
     free_places = BooleanField(_l("Only events with free places"))
 

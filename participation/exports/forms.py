@@ -8,6 +8,8 @@ from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
+from participation.core.forms import OptionalChoice
+
 
 class ExportForm(FlaskForm):
     """Which export, in which format, filtered how."""
@@ -25,16 +27,16 @@ class ExportForm(FlaskForm):
         SelectChoice("csv", _l("CSV (UTF-8, opens in Excel)")),
         SelectChoice("json", _l("JSON")),
     ])
-    priority = SelectField(_l("Priority"), choices=[], validators=[Optional()])
-    action = SelectField(_l("Policy action"), choices=[], validators=[Optional()])
-    event = SelectField(_l("Event"), choices=[], validators=[Optional()])
-    stance = SelectField(_l("Stance"), validators=[Optional()], choices=[
+    priority = SelectField(_l("Priority"), choices=[], validators=[OptionalChoice()])
+    action = SelectField(_l("Policy action"), choices=[], validators=[OptionalChoice()])
+    event = SelectField(_l("Event"), choices=[], validators=[OptionalChoice()])
+    stance = SelectField(_l("Stance"), validators=[OptionalChoice()], choices=[
         SelectChoice("", _l("Any stance")),
         SelectChoice("support", _l("Support")),
         SelectChoice("mixed", _l("Mixed")),
         SelectChoice("oppose", _l("Oppose")),
     ])
-    status = SelectField(_l("Status"), validators=[Optional()], choices=[
+    status = SelectField(_l("Status"), validators=[OptionalChoice()], choices=[
         SelectChoice("", _l("Published and hidden")),
         SelectChoice("published", _l("Published")),
         SelectChoice("hidden", _l("Hidden")),

@@ -1,0 +1,43 @@
+"""Inputs the form fuzzer found breaking a page, kept as regression tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation.accounts.models import Role
+
+EN = {"Accept-Language": "en"}
+BLANKS = [" ", "\t", "\u2003"]
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+def test_a_blank_role_in_the_account_search_is_ignored_not_a_crash(
+        client, login, make_user, blank):
+    login(make_user(roles=(Role.ADMIN,)))
+    make_user(name="Zoe Zeta")
+    response = client.get("/admin/users", query_string={"role": blank}, headers=EN)
+    assert response.status_code == 200
+    assert "Zoe Zeta" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["language", "topic"])
+@pytest.mark.parametrize("blank", BLANKS)
+def test_a_blank_choice_in_the_event_filters_is_refused_not_a_crash(client, field, blank):
+    response = client.get("/events", query_string={field: blank}, headers=EN)
+    assert response.status_code in (200, 400)
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["priority", "action", "event", "stance", "status"])
+def test_a_blank_choice_in_the_export_filters_is_refused(client, login, make_user, field):
+    login(make_user(roles=(Role.STAFF,)))
+    response = client.get("/staff/exports", headers=EN,
+                          query_string={"kind": "opinions", "format": "csv", field: " "})
+    assert response.status_code == 422
+
+
+def test_a_blank_age_band_on_the_account_page_is_refused(client, login, make_user):
+    login(make_user())
+    response = client.post("/account", data={"name": "Ann", "locale": "en", "age_band": " "},
+                           headers=EN)
+    assert response.status_code == 422
