@@ -13,6 +13,7 @@ from participation import extensions as ext
 BLUEPRINT_MODULES = (
     "participation.core.views",
     "participation.events.views",
+    "participation.events.views_manage",
     "participation.policy.views",
     "participation.api.views",
 )
