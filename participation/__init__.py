@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "participation.core.views",
     "participation.events.views",
     "participation.events.views_manage",
+    "participation.exports.views_attendees",
     "participation.policy.views",
     "participation.api.views",
 )
