@@ -70,14 +70,14 @@ def add_registration(app):
 
     counter = itertools.count(1)
 
-    def add(event, name: str | None = None, email: str | None = None,
+    def add(event, name: str | None = None, email=...,
             status: RegistrationStatus = RegistrationStatus.CONFIRMED, checked_in: bool = False,
             code: str | None = None, **fields) -> Registration:
         n = next(counter)
         registration = Registration(
             event=event,
             name=name if name is not None else f"Resident {n}",
-            email=email if email is not None else f"resident{n}@example.org",
+            email=f"resident{n}@example.org" if email is ... else email,
             status=status,
             source=fields.pop("source", RegistrationSource.ONLINE),
             manage_key=secrets.token_urlsafe(32),
