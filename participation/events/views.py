@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from participation.database import utcnow
 from participation.events import calendars, services
@@ -20,7 +21,9 @@ def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
     """Read the catalogue filters from query parameters; invalid ones are reported, not used."""
     form = EventFilterForm(formdata=args, meta={"csrf": False})
     topics = services.all_topics()
-    form.topic.choices = [("", _("All topics"))] + [(t.slug, t.t("name")) for t in topics]
+    form.topic.choices = [SelectChoice("", _("All topics"))] + [
+        SelectChoice(t.slug, t.t("name")) for t in topics
+    ]
     flt = services.EventFilter()
     if args:
         form.validate()
