@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from participation.events.models import Event, EventLanguage
-from participation.events.services import BRUSSELS
+from participation.events.services import BRUSSELS, EARLIEST_DATE, LATEST_DATE
 from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDetails
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -66,6 +66,13 @@ class BrusselsDateTimeField(DateTimeLocalField):
                 _l("Enter %(field)s as a date and time, for example 2026-05-14 19:30.",
                    field=str(self.label.text).lower())
             ) from error
+        if self.data is not None and not EARLIEST_DATE <= self.data.date() <= LATEST_DATE:
+            self.data = None
+            raise ValueError(
+                _l("Enter %(field)s between %(first)s and %(last)s.",
+                   field=str(self.label.text).lower(), first=EARLIEST_DATE.isoformat(),
+                   last=LATEST_DATE.isoformat())
+            )
 
 
 def _slug(form, field):
