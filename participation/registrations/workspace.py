@@ -21,7 +21,7 @@ ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 SORTS = ("registered", "name", "status")
 FILTERS = ("all", "confirmed", "waiting", "cancelled", "checked_in")
 #: Check-in codes are short, upper case and without easily confused characters.
-_CODE_LIKE = re.compile(r"^[A-Za-z0-9]{4,12}$")
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9]{4,8}$")
 
 
 @dataclass
