@@ -261,3 +261,23 @@ def test_starts_in_the_past_are_kept_as_typed(client, login, organiser, event_fo
                                                       ends_at="2020-01-01T11:00"))
     event = _event("green-deal-evening")
     assert event.ends_at - event.starts_at == timedelta(hours=1)
+
+
+def test_cancelling_an_event_mails_every_registrant_and_everyone_waiting(
+    client, login, organiser, make_event, add_registration
+):
+    from participation.mail.models import OutboxMessage
+    from participation.registrations.models import Registration, RegistrationStatus
+
+    event = make_event(organisers=[organiser], slug="called-off", capacity=1)
+    add_registration(event, email="placed@example.org")
+    add_registration(event, email="waiting@example.org", status=RegistrationStatus.WAITING)
+    add_registration(event, email="gone@example.org", status=RegistrationStatus.CANCELLED)
+    login(organiser)
+    client.post("/manage/events/called-off/cancel")
+    recipients = sorted(db.session.scalars(sa.select(OutboxMessage.recipient)))
+    assert recipients == ["placed@example.org", "waiting@example.org"]
+    statuses = set(db.session.scalars(sa.select(Registration.status)))
+    assert statuses == {RegistrationStatus.CANCELLED}
+    db.session.expire_all()
+    assert (event.confirmed_count, event.waiting_count) == (0, 0)
