@@ -15,8 +15,12 @@ BLUEPRINT_MODULES = (
     "participation.events.views",
     "participation.events.views_manage",
     "participation.exports.views_attendees",
+    "participation.registrations.views_manage",
+    "participation.registrations.views_checkin",
     "participation.policy.views",
     "participation.api.views",
+    "participation.registrations.views",
+    "participation.mail.views",
 )
 
 

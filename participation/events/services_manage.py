@@ -18,6 +18,7 @@ from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
 from participation.extensions import db
 from participation.policy.models import PolicyAction
+from participation.registrations import services as registration_services
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
@@ -228,22 +229,7 @@ def update_event(event: Event, details: EventDetails, *, by: User) -> Event:
     return event
 
 
-def _registration_services():
-    # TEMPORARY until the registration service is merged.
-    try:
-        from participation.registrations import services
-    except ImportError:
-        return None
-    return services
-
-
 def _change_capacity(event: Event, capacity: int | None) -> None:
-    registration_services = _registration_services()
-    if registration_services is None:
-        if capacity is not None and capacity < event.confirmed_count:
-            raise EventError("capacity", _l("More people are confirmed than that."))
-        event.capacity = capacity
-        return
     try:
         registration_services.change_capacity(event, capacity)
     except registration_services.RegistrationError as error:
@@ -305,10 +291,8 @@ def cancel_event(event: Event, *, by: User, now: datetime | None = None) -> Even
     """Cancel an event: it stays listed as cancelled and every registrant is told."""
     if event.status == EventStatus.CANCELLED:
         raise EventError(None, _l("This event has already been cancelled."))
-    registration_services = _registration_services()
     now = now or utcnow()
-    if registration_services is not None:
-        registration_services.cancel_all_for_event(event)
+    registration_services.cancel_all_for_event(event, now=now)
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.updated_at = now
