@@ -281,3 +281,20 @@ def test_cancelling_an_event_mails_every_registrant_and_everyone_waiting(
     assert statuses == {RegistrationStatus.CANCELLED}
     db.session.expire_all()
     assert (event.confirmed_count, event.waiting_count) == (0, 0)
+
+
+def test_editing_details_and_raising_capacity_together_keeps_both_and_promotes(
+    client, login, organiser, make_event, event_form, add_registration
+):
+    from participation.registrations.models import RegistrationStatus
+
+    event = make_event(organisers=[organiser], slug="grow", capacity=1)
+    add_registration(event)
+    waiting = add_registration(event, status=RegistrationStatus.WAITING)
+    login(organiser)
+    response = client.post("/manage/events/grow/edit", data=event_form(
+        slug="grow", title="Bigger room", capacity="2", topic=event.topic))
+    assert response.status_code == 302
+    changed = _event("grow")
+    assert (changed.title, changed.capacity, changed.confirmed_count) == ("Bigger room", 2, 2)
+    assert waiting.status == RegistrationStatus.CONFIRMED
