@@ -79,3 +79,16 @@ def test_residents_and_staff_get_403(client, login, make_user, setting, path):
     assert client.get(path.format(**setting)).status_code == 403
     login(make_user(roles=(Role.STAFF,)))
     assert client.get(path.format(**setting)).status_code == 403
+
+
+@pytest.mark.parametrize("path", GET_PATHS + ["/manage/events", "/manage/events/new"])
+def test_anonymous_visitors_are_sent_to_sign_in(client, setting, path):
+    response = client.get(path.format(**setting))
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/sign-in?next=")
+
+
+@pytest.mark.parametrize("path", POST_PATHS)
+def test_anonymous_changes_are_refused(client, setting, path):
+    response = client.post(path.format(**setting), data={"capacity": "9"})
+    assert response.status_code in (302, 401)
