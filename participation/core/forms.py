@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
 
 #: A name robots like to fill in; people never see the field.
@@ -39,3 +39,19 @@ class OptionalChoice(Optional):
 
     def __init__(self):
         super().__init__(strip_whitespace=False)
+
+
+class WholeNumberField(IntegerField):
+    """An ``IntegerField`` that refuses numbers too long to mean anything.
+
+    WTForms' ``NumberRange`` turns the number into a float and fails with an OverflowError
+    on a few hundred digits; such input is simply not a valid number here.
+    """
+
+    MAX_DIGITS = 15
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)

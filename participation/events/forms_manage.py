@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from participation.core.forms import WholeNumberField
 from participation.events.models import Event, EventLanguage
 from participation.events.services import BRUSSELS, EARLIEST_DATE, LATEST_DATE
 from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDetails
@@ -135,7 +135,7 @@ class EventForm(FlaskForm):
             SelectChoice(EventLanguage.BILINGUAL.value, _l("Dutch and English")),
         ],
     )
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Number of places"),
         validators=[Optional(), NumberRange(min=0, max=100_000,
                                             message=_l("Enter a number of places of 0 or more."))],

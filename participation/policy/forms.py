@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from participation.core.forms import WholeNumberField
 from participation.policy.services import UPDATE_MAX_LENGTH
 
 STATUS_CHOICES = [
@@ -25,7 +26,7 @@ class UpdateForm(FlaskForm):
         validators=[InputRequired(_l("Write what the city did.")), Length(max=UPDATE_MAX_LENGTH)],
     )
     status = SelectField(_l("Status of the action"), choices=STATUS_CHOICES)
-    progress = IntegerField(
+    progress = WholeNumberField(
         _l("Progress in percent"),
         validators=[InputRequired(_l("Give the progress as a number from 0 to 100.")),
                     NumberRange(min=0, max=100,

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -15,6 +14,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from participation.core.forms import WholeNumberField
 
 
 def _strip(value):
@@ -56,7 +57,7 @@ class WalkInForm(FlaskForm):
 class CapacityForm(FlaskForm):
     """Change the number of places."""
 
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Number of places"),
         validators=[Optional(), NumberRange(min=0, max=100_000,
                                             message=_l("Enter a number of places of 0 or more."))],

@@ -11,6 +11,7 @@ from participation.accounts.models import Role
 from participation.audit.services import record
 from participation.events.manage_access import managed_event_or_abort
 from participation.extensions import db
+from participation.privacy.access_log import logs_personal_data_view
 from participation.registrations import services
 from participation.registrations import workspace as ws
 from participation.registrations.forms_manage import WalkInForm
@@ -42,6 +43,7 @@ def _back(slug: str):
 
 @bp.get("")
 @role_required(Role.ORGANISER)
+@logs_personal_data_view
 def page(slug: str):
     """The check-in page: a search box, the people found, and the counts."""
     return _render(managed_event_or_abort(slug))

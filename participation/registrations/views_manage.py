@@ -12,6 +12,7 @@ from participation.accounts.models import Role
 from participation.audit.services import record
 from participation.events.manage_access import managed_event_or_abort
 from participation.extensions import db
+from participation.privacy.access_log import logs_personal_data_view
 from participation.registrations import organiser_messages as messages
 from participation.registrations import services
 from participation.registrations import workspace as ws
@@ -82,6 +83,7 @@ def _back(slug: str):
 
 @bp.get("/registrations")
 @role_required(Role.ORGANISER)
+@logs_personal_data_view
 def workspace(slug: str):
     """Counts at a glance and the list of registrations, with search and sorting."""
     return _render_workspace(managed_event_or_abort(slug))

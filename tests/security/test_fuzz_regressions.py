@@ -41,3 +41,35 @@ def test_a_blank_age_band_on_the_account_page_is_refused(client, login, make_use
     response = client.post("/account", data={"name": "Ann", "locale": "en", "age_band": " "},
                            headers=EN)
     assert response.status_code == 422
+
+
+HUGE = "9" * 400
+
+
+def test_a_huge_capacity_in_the_workspace_is_refused_not_a_crash(client, login, make_user,
+                                                                  make_event):
+    organiser = make_user(roles=(Role.ORGANISER,))
+    event = make_event(organisers=[organiser])
+    login(organiser)
+    for value in (HUGE, "-" + HUGE, "1" * 16):
+        response = client.post(f"/manage/events/{event.slug}/capacity",
+                               data={"capacity": value}, headers=EN)
+        assert response.status_code == 422, value
+        assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert client.post(f"/manage/events/{event.slug}/capacity",
+                       data={"capacity": "80"}).status_code == 302
+
+
+def test_a_huge_capacity_in_the_event_form_is_refused(client, login, make_user):
+    login(make_user(roles=(Role.ORGANISER,)))
+    response = client.post("/manage/events/new", data={"title": "T", "capacity": HUGE},
+                           headers=EN)
+    assert response.status_code == 422
+
+
+def test_a_huge_progress_in_an_update_is_refused(client, login, make_user, make_action):
+    action = make_action()
+    login(make_user(roles=(Role.STAFF,)))
+    response = client.post(f"/staff/actions/{action.code}/update", headers=EN,
+                           data={"body": "Done", "status": "done", "progress": HUGE})
+    assert response.status_code == 422
