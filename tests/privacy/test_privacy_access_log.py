@@ -52,3 +52,29 @@ def test_exports_of_opinions_are_logged(client, login, make_user, make_action, m
     response.close()
     actions = set(db.session.scalars(sa.select(AuditEntry.action)))
     assert any(a.startswith("export.") for a in actions), actions
+
+
+def test_organisers_looking_at_their_registrants_are_logged(client, login, make_user,
+                                                            make_event):
+    organiser = make_user(roles=(Role.ORGANISER,))
+    event = make_event(organisers=[organiser])
+    login(organiser)
+    assert client.get(f"/manage/events/{event.slug}/registrations?q=ann").status_code == 200
+    assert client.get(f"/manage/events/{event.slug}/check-in").status_code == 200
+    entries = _views()
+    assert [(e.actor_id, e.details["page"]) for e in entries] == [
+        (organiser.id, "manage_registrations.workspace"), (organiser.id, "checkin.page")]
+    assert entries[0].details["args"] == {"slug": event.slug}
+    assert entries[0].details["query"] == {"q": "ann"}
+
+
+def test_attendee_exports_are_logged(client, login, make_user, make_event):
+    organiser = make_user(roles=(Role.ORGANISER,))
+    event = make_event(organisers=[organiser])
+    login(organiser)
+    for path in ("attendees.csv", "attendees.xlsx", "sign-in-sheet"):
+        response = client.get(f"/manage/events/{event.slug}/{path}")
+        assert response.status_code == 200
+        response.close()
+    actions = sorted(db.session.scalars(sa.select(AuditEntry.action)))
+    assert actions == ["export.attendees", "export.attendees", "export.sign_in_sheet"]
