@@ -1,14 +1,11 @@
-"""Form pieces every public form shares: the honeypot that catches form-filling robots."""
+"""Form pieces shared by every domain: the honeypot of public forms, and fields and
+validators that hostile input cannot crash."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
-
-#: A name robots like to fill in; people never see the field.
-HONEYPOT_FIELD = "website"
-
 
 def _must_be_empty(form, field) -> None:
     if field.data:
@@ -24,6 +21,7 @@ class HoneypotMixin:
     422 page and writes nothing.
     """
 
+    #: A name robots like to fill in; people never see the field.
     website = StringField(_l("Leave this field empty"), validators=[_must_be_empty])
     # Fields are ordered by creation: keep the honeypot after the form's own fields, so that
     # error summaries and "first field" fallbacks never point at it.
