@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
 
+
 def _must_be_empty(form, field) -> None:
     if field.data:
         raise ValidationError(_l("Leave this field empty."))
