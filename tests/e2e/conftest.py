@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -39,9 +40,47 @@ DESKTOP, PHONE, SMALL_PHONE = 1280, 375, 320
 
 
 @pytest.fixture
-def app_config() -> dict:
-    """Browser journeys run with CSRF protection on, as in production."""
-    return {"WTF_CSRF_ENABLED": True}
+def app_config(smtp_config) -> dict:
+    """Browser journeys run with CSRF protection on and deliver mail to a real SMTP server."""
+    return {"WTF_CSRF_ENABLED": True, "OUTBOX_SEND_AFTER_REQUEST": True, **smtp_config}
+
+
+class Mailbox:
+    """What the test SMTP server received, as a resident's mailbox would show it."""
+
+    def __init__(self, sink, server: LiveServer) -> None:
+        self.sink = sink
+        self.server = server
+
+    def wait_for(self, address: str, count: int = 1, timeout: float = 10):
+        """Wait until ``address`` has received ``count`` mails; return the newest."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            mails = self.sink.to(address)
+            if len(mails) >= count:
+                return mails[count - 1]
+            time.sleep(0.05)
+        received = [m["Subject"] for m in self.sink.to(address)]
+        pytest.fail(f"{address} received {received}, expected {count} mail(s)", pytrace=False)
+
+    @staticmethod
+    def text(message) -> str:
+        """The plain-text body of a mail."""
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def link(self, message, contains: str = "") -> str:
+        """The first link in the mail to this server (that contains ``contains``)."""
+        links = re.findall(re.escape(self.server.url) + r"[^\s<>\"]*", self.text(message))
+        links = [link for link in links if contains in link]
+        if not links:
+            pytest.fail(f"No link to the platform in the mail:\n{self.text(message)}",
+                        pytrace=False)
+        return links[0]
+
+
+@pytest.fixture
+def mailbox(smtp_server, live_server) -> Mailbox:
+    return Mailbox(smtp_server, live_server)
 
 
 @dataclass
