@@ -338,6 +338,13 @@ class Visitor:
             )
 
 
+@pytest.fixture(params=[("nl-BE", DESKTOP), ("en-GB", PHONE)], ids=["nl-desktop", "en-phone"])
+def persona(request) -> dict:
+    """Each journey runs in Dutch on a desktop and in English on a phone."""
+    locale, width = request.param
+    return {"locale": locale, "width": width}
+
+
 @pytest.fixture
 def browse(playwright_browser, live_server, html_checker):
     """Open a browser tab: ``browse(locale="en-GB", width=375, javascript=False)``.
