@@ -84,21 +84,26 @@ def test_filter_errors_are_summarised_and_linked_to_their_field(browse, catalogu
 def test_language_switch_keeps_the_resident_on_the_same_page(browse, catalogue):
     tab = browse(locale="nl-BE")
     page = tab.page
+    h1 = page.get_by_role("heading", level=1)
     tab.goto("/events?topic=european-green-deal")
     assert page.locator("html").get_attribute("lang") == "nl"
-    assert page.get_by_label("Topic").input_value() == "european-green-deal"
+    assert h1.inner_text() == "Evenementen"
+    assert page.locator("#topic").input_value() == "european-green-deal"
 
     tab.click(page.get_by_role("link", name="English"))
     assert page.url.endswith("/events?topic=european-green-deal")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_label("Topic").input_value() == "european-green-deal"
+    assert h1.inner_text() == "Events"
+    assert page.locator("#topic").input_value() == "european-green-deal"
 
     # The choice is remembered on the next page, whatever the browser asks for.
     tab.click(page.get_by_role("link", name="Green Deal evening"))
     assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="About this event").is_visible()
     tab.click(page.get_by_role("link", name="Nederlands"))
     assert page.url.endswith("/events/green-deal-evening")
     assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("heading", name="Over dit evenement").is_visible()
 
 
 @pytest.mark.parametrize(("browser_language", "page_language"),
@@ -108,6 +113,8 @@ def test_first_visit_follows_the_browser_language(browse, catalogue, browser_lan
     tab = browse(locale=browser_language)
     tab.goto("/")
     assert tab.page.locator("html").get_attribute("lang") == page_language
+    skip = {"en": "Skip to main content", "nl": "Ga naar de hoofdinhoud"}[page_language]
+    assert tab.page.locator(".skip-link").inner_text() == skip
 
 
 def test_catalogue_works_without_javascript(browse, catalogue):
