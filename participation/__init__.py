@@ -13,6 +13,10 @@ from participation import extensions as ext
 BLUEPRINT_MODULES = (
     "participation.core.views",
     "participation.events.views",
+    "participation.events.views_manage",
+    "participation.exports.views_attendees",
+    "participation.registrations.views_manage",
+    "participation.registrations.views_checkin",
     "participation.policy.views",
     "participation.api.views",
     "participation.registrations.views",

@@ -1,0 +1,209 @@
+"""The organisers' event form: every field of an event, with times in Brussels time."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from participation.events.models import Event, EventLanguage
+from participation.events.services import BRUSSELS, EARLIEST_DATE, LATEST_DATE
+from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDetails
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def to_utc(local: datetime | None) -> datetime | None:
+    """Read a naive date and time as Brussels time and return it in UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=BRUSSELS).astimezone(UTC)
+
+
+def to_local(moment: datetime | None) -> datetime | None:
+    """Return a UTC moment as a naive Brussels date and time for a ``datetime-local`` input."""
+    if moment is None:
+        return None
+    return moment.astimezone(BRUSSELS).replace(tzinfo=None)
+
+
+class BrusselsDateTimeField(DateTimeLocalField):
+    """A ``datetime-local`` input read as Brussels time; says which field is wrong."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=[LOCAL_FORMAT, "%Y-%m-%d %H:%M"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Enter %(field)s as a date and time, for example 2026-05-14 19:30.",
+                   field=str(self.label.text).lower())
+            ) from error
+        if self.data is not None and not EARLIEST_DATE <= self.data.date() <= LATEST_DATE:
+            self.data = None
+            raise ValueError(
+                _l("Enter %(field)s between %(first)s and %(last)s.",
+                   field=str(self.label.text).lower(), first=EARLIEST_DATE.isoformat(),
+                   last=LATEST_DATE.isoformat())
+            )
+
+
+def _slug(form, field):
+    if field.data and not SLUG_PATTERN.match(field.data):
+        raise ValidationError(
+            _l("The web address may only hold lowercase letters, digits and hyphens, "
+               "for example green-deal-evening.")
+        )
+
+
+class EventForm(FlaskForm):
+    """Create or edit an event."""
+
+    title = StringField(
+        _l("Title"), filters=[_strip],
+        validators=[DataRequired(_l("Enter a title.")), Length(max=200)],
+    )
+    slug = StringField(
+        _l("Web address (slug)"), filters=[_strip],
+        validators=[Optional(), Length(max=SLUG_MAX), _slug],
+    )
+    summary = TextAreaField(
+        _l("Summary"), filters=[_strip],
+        validators=[DataRequired(_l("Enter a short summary.")), Length(max=500)],
+    )
+    description = TextAreaField(_l("Description"), filters=[_strip],
+                                validators=[Length(max=20_000)])
+    topic_id = SelectField(_l("Topic"), coerce=int,
+                           validators=[DataRequired(_l("Choose a topic."))])
+    starts_at = BrusselsDateTimeField(
+        _l("Start"), validators=[InputRequired(_l("Enter the start date and time."))]
+    )
+    ends_at = BrusselsDateTimeField(
+        _l("End"), validators=[InputRequired(_l("Enter the end date and time."))]
+    )
+    venue_name = StringField(_l("Venue"), filters=[_strip], validators=[Length(max=200)])
+    address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
+    online_url = StringField(
+        _l("Online link"), filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=500),
+            URL(message=_l("Enter the online link as a full web address, "
+                           "for example https://example.org/stream.")),
+        ],
+    )
+    public_transport = TextAreaField(_l("By public transport"), filters=[_strip],
+                                     validators=[Length(max=2000)])
+    bike = TextAreaField(_l("By bike"), filters=[_strip], validators=[Length(max=2000)])
+    step_free = BooleanField(_l("Step-free access"))
+    hearing_loop = BooleanField(_l("Hearing loop"))
+    sign_language_on_request = BooleanField(_l("Flemish Sign Language interpretation on request"))
+    accessibility_notes = TextAreaField(_l("Other accessibility information"), filters=[_strip],
+                                        validators=[Length(max=2000)])
+    language = SelectField(
+        _l("Language of the event"),
+        choices=[
+            SelectChoice(EventLanguage.DUTCH.value, _l("Dutch")),
+            SelectChoice(EventLanguage.ENGLISH.value, _l("English")),
+            SelectChoice(EventLanguage.BILINGUAL.value, _l("Dutch and English")),
+        ],
+    )
+    capacity = IntegerField(
+        _l("Number of places"),
+        validators=[Optional(), NumberRange(min=0, max=100_000,
+                                            message=_l("Enter a number of places of 0 or more."))],
+    )
+    registration_opens_at = BrusselsDateTimeField(_l("Registration opens"),
+                                                  validators=[Optional()])
+    registration_closes_at = BrusselsDateTimeField(_l("Registration closes"),
+                                                   validators=[Optional()])
+    actions = SelectMultipleField(_l("Policy actions discussed"), coerce=int,
+                                  validators=[Optional()])
+    organiser_emails = TextAreaField(
+        _l("Organisers"), filters=[_strip],
+        validators=[DataRequired(_l("Enter the e-mail address of at least one organiser.")),
+                    Length(max=5000)],
+    )
+
+    def to_details(self) -> EventDetails:
+        """Return what the organiser typed as service input, with times in UTC."""
+        emails = [e for e in re.split(r"[\s,;]+", self.organiser_emails.data or "") if e]
+        return EventDetails(
+            title=self.title.data,
+            slug=self.slug.data or None,
+            summary=self.summary.data,
+            description=self.description.data or "",
+            topic_id=self.topic_id.data,
+            starts_at=to_utc(self.starts_at.data),
+            ends_at=to_utc(self.ends_at.data),
+            venue_name=self.venue_name.data or None,
+            address=self.address.data or None,
+            online_url=self.online_url.data or None,
+            public_transport=self.public_transport.data or None,
+            bike=self.bike.data or None,
+            step_free=self.step_free.data,
+            hearing_loop=self.hearing_loop.data,
+            sign_language_on_request=self.sign_language_on_request.data,
+            accessibility_notes=self.accessibility_notes.data or None,
+            language=EventLanguage(self.language.data),
+            capacity=self.capacity.data,
+            registration_opens_at=to_utc(self.registration_opens_at.data),
+            registration_closes_at=to_utc(self.registration_closes_at.data),
+            action_ids=list(self.actions.data or []),
+            organiser_emails=emails,
+        )
+
+
+def form_data(event: Event) -> dict:
+    """Return an event's values as the form shows them (times in Brussels)."""
+    return {
+        "title": event.title,
+        "slug": event.slug,
+        "summary": event.summary,
+        "description": event.description,
+        "topic_id": event.topic_id,
+        "starts_at": to_local(event.starts_at),
+        "ends_at": to_local(event.ends_at),
+        "venue_name": event.venue_name,
+        "address": event.address,
+        "online_url": event.online_url,
+        "public_transport": event.public_transport,
+        "bike": event.bike,
+        "step_free": event.step_free,
+        "hearing_loop": event.hearing_loop,
+        "sign_language_on_request": event.sign_language_on_request,
+        "accessibility_notes": event.accessibility_notes,
+        "language": event.language.value,
+        "capacity": event.capacity,
+        "registration_opens_at": to_local(event.registration_opens_at),
+        "registration_closes_at": to_local(event.registration_closes_at),
+        "actions": [a.id for a in event.actions],
+        "organiser_emails": "\n".join(u.email for u in event.organisers),
+    }

@@ -1,0 +1,301 @@
+"""Organisers' rules for events: who may manage one, and creating, editing, publishing,
+unpublishing, duplicating and cancelling events."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from participation.accounts.models import Role, User
+from participation.audit.services import record
+from participation.database import utcnow
+from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
+from participation.extensions import db
+from participation.policy.models import PolicyAction
+from participation.registrations import services as registration_services
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 120
+
+
+class EventError(Exception):
+    """A rule about events was broken; ``field`` names the form field it concerns."""
+
+    def __init__(self, field: str | None, message) -> None:
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class EventDetails:
+    """Everything an organiser fills in about an event; datetimes are aware (UTC)."""
+
+    title: str
+    summary: str
+    topic_id: int
+    starts_at: datetime
+    ends_at: datetime
+    slug: str | None = None
+    description: str = ""
+    venue_name: str | None = None
+    address: str | None = None
+    online_url: str | None = None
+    public_transport: str | None = None
+    bike: str | None = None
+    step_free: bool = False
+    hearing_loop: bool = False
+    sign_language_on_request: bool = False
+    accessibility_notes: str | None = None
+    language: EventLanguage = EventLanguage.DUTCH
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    action_ids: list[int] = field(default_factory=list)
+    #: E-mail addresses of every organiser of the event.
+    organiser_emails: list[str] = field(default_factory=list)
+
+
+def can_manage(user, event: Event) -> bool:
+    """Tell whether ``user`` may manage ``event``: admins always, organisers of the event."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    if not user.has_role(Role.ORGANISER):
+        return False
+    return any(organiser.id == user.id for organiser in event.organisers)
+
+
+def managed_events(user: User) -> list[Event]:
+    """Return the events ``user`` manages (every event for admins), soonest first."""
+    query = sa.select(Event).options(selectinload(Event.organisers))
+    if not user.is_admin:
+        query = query.join(event_organisers, event_organisers.c.event_id == Event.id).where(
+            event_organisers.c.user_id == user.id
+        )
+    return list(db.session.scalars(query.order_by(Event.starts_at.desc(), Event.id)))
+
+
+def get_event_by_slug(slug: str) -> Event | None:
+    """Return any event (draft, published or cancelled) by its slug."""
+    return db.session.scalar(
+        sa.select(Event)
+        .where(Event.slug == slug)
+        .options(selectinload(Event.organisers), selectinload(Event.actions))
+    )
+
+
+def slugify(text: str) -> str:
+    """Turn a title into a slug: lowercase ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") or "event"
+
+
+def _slug_taken(slug: str, exclude_id: int | None) -> bool:
+    query = sa.select(Event.id).where(Event.slug == slug)
+    if exclude_id is not None:
+        query = query.where(Event.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def unique_slug(base: str, exclude_id: int | None = None) -> str:
+    """Return ``base`` or ``base-2``, ``base-3``, ... whichever no other event uses."""
+    base = base[: SLUG_MAX - 4].rstrip("-")
+    candidate, n = base, 1
+    while _slug_taken(candidate, exclude_id):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _check_rules(details: EventDetails) -> None:
+    if details.ends_at <= details.starts_at:
+        raise EventError("ends_at", _l("The end must be after the start."))
+    opens, closes = details.registration_opens_at, details.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise EventError(
+            "registration_closes_at", _l("Registration must close after it opens.")
+        )
+    if details.capacity is not None and details.capacity < 0:
+        raise EventError("capacity", _l("The number of places cannot be negative."))
+    if not (details.venue_name or details.address or details.online_url):
+        raise EventError("address", _l("Give an address, a venue or an online link."))
+    if db.session.get(Topic, details.topic_id) is None:
+        raise EventError("topic_id", _l("Choose a topic."))
+
+
+def _resolve_slug(details: EventDetails, event: Event | None) -> str:
+    exclude = event.id if event is not None else None
+    if details.slug:
+        slug = details.slug.strip().lower()
+        if not SLUG_PATTERN.match(slug) or len(slug) > SLUG_MAX:
+            raise EventError(
+                "slug", _l("The web address may only hold lowercase letters, digits and hyphens.")
+            )
+        if _slug_taken(slug, exclude):
+            raise EventError("slug", _l("Another event already uses this web address."))
+        return slug
+    if event is not None:
+        return event.slug
+    return unique_slug(slugify(details.title), exclude)
+
+
+def _resolve_organisers(emails: list[str], by: User) -> list[User]:
+    wanted = []
+    for email in emails:
+        email = email.strip().lower()
+        if email and email not in wanted:
+            wanted.append(email)
+    users = {
+        u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(wanted)))
+    }
+    organisers = []
+    for email in wanted:
+        user = users.get(email)
+        if user is None:
+            raise EventError(
+                "organiser_emails", _l("No account uses the address %(email)s.", email=email)
+            )
+        if not user.has_role(Role.ORGANISER):
+            raise EventError(
+                "organiser_emails",
+                _l("%(email)s is not an organiser; an admin can give them that role.",
+                   email=email),
+            )
+        organisers.append(user)
+    if not organisers:
+        raise EventError("organiser_emails", _l("An event needs at least one organiser."))
+    if not by.is_admin and by not in organisers:
+        raise EventError(
+            "organiser_emails",
+            _l("You cannot remove yourself; ask another organiser or an admin."),
+        )
+    return organisers
+
+
+def _apply(event: Event, details: EventDetails, by: User) -> None:
+    event.slug = _resolve_slug(details, event if event.id else None)
+    event.organisers = _resolve_organisers(details.organiser_emails, by)
+    for name in (
+        "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
+        "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
+        "sign_language_on_request", "accessibility_notes", "language",
+        "registration_opens_at", "registration_closes_at",
+    ):
+        setattr(event, name, getattr(details, name))
+    actions = []
+    if details.action_ids:
+        actions = list(
+            db.session.scalars(
+                sa.select(PolicyAction)
+                .where(PolicyAction.id.in_(details.action_ids))
+                .order_by(PolicyAction.code)
+            )
+        )
+    event.actions = actions
+
+
+def create_event(details: EventDetails, *, by: User) -> Event:
+    """Create a draft event; the creator must be among its organisers unless an admin."""
+    _check_rules(details)
+    event = Event(status=EventStatus.DRAFT, capacity=details.capacity)
+    _apply(event, details, by)
+    db.session.add(event)
+    db.session.flush()
+    record(by, "event.create", event, slug=event.slug)
+    return event
+
+
+def update_event(event: Event, details: EventDetails, *, by: User) -> Event:
+    """Change an event's details; changing the capacity follows the registration rules."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventError(None, _l("A cancelled event can no longer be changed."))
+    _check_rules(details)
+    _apply(event, details, by)
+    if details.capacity != event.capacity:
+        _change_capacity(event, details.capacity)
+    # Calendars replace their copy only when SEQUENCE grows: always bump, even when only
+    # the linked actions or organisers changed.
+    event.updated_at = utcnow()
+    db.session.flush()
+    return event
+
+
+def _change_capacity(event: Event, capacity: int | None) -> None:
+    try:
+        registration_services.change_capacity(event, capacity)
+    except registration_services.RegistrationError as error:
+        raise EventError("capacity", error.message) from error
+
+
+def publish_event(event: Event, *, by: User) -> Event:
+    """Make a draft event public."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventError(None, _l("A cancelled event cannot be published."))
+    if event.status == EventStatus.PUBLISHED:
+        return event
+    event.status = EventStatus.PUBLISHED
+    event.updated_at = utcnow()
+    db.session.flush()
+    record(by, "event.publish", event, slug=event.slug)
+    return event
+
+
+def unpublish_event(event: Event, *, by: User) -> Event:
+    """Take a published event back to draft: it leaves the public catalogue."""
+    if event.status != EventStatus.PUBLISHED:
+        raise EventError(None, _l("Only a published event can be taken back to draft."))
+    event.status = EventStatus.DRAFT
+    event.updated_at = utcnow()
+    db.session.flush()
+    record(by, "event.unpublish", event, slug=event.slug)
+    return event
+
+
+def duplicate_event(event: Event, *, by: User) -> Event:
+    """Copy an event as a new draft with a new slug and no registrations."""
+    copy = Event(
+        slug=unique_slug(f"{event.slug}-copy"),
+        status=EventStatus.DRAFT,
+        confirmed_count=0,
+        waiting_count=0,
+        registration_paused=False,
+    )
+    for name in (
+        "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
+        "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
+        "sign_language_on_request", "accessibility_notes", "language", "capacity",
+        "registration_opens_at", "registration_closes_at",
+    ):
+        setattr(copy, name, getattr(event, name))
+    copy.actions = list(event.actions)
+    organisers = list(event.organisers)
+    if not by.is_admin and by not in organisers:
+        organisers.append(by)
+    copy.organisers = organisers
+    db.session.add(copy)
+    db.session.flush()
+    record(by, "event.duplicate", copy, source_id=event.id, slug=copy.slug)
+    return copy
+
+
+def cancel_event(event: Event, *, by: User, now: datetime | None = None) -> Event:
+    """Cancel an event: it stays listed as cancelled and every registrant is told."""
+    if event.status == EventStatus.CANCELLED:
+        raise EventError(None, _l("This event has already been cancelled."))
+    now = now or utcnow()
+    registration_services.cancel_all_for_event(event, now=now)
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = now
+    event.updated_at = now
+    db.session.flush()
+    record(by, "event.cancel", event, slug=event.slug)
+    return event

@@ -1,0 +1,243 @@
+"""The sign-up workspace of an event: counts, lists, changes by hand, capacity, messages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.accounts.access import role_required
+from participation.accounts.models import Role
+from participation.audit.services import record
+from participation.events.manage_access import managed_event_or_abort
+from participation.extensions import db
+from participation.registrations import organiser_messages as messages
+from participation.registrations import services
+from participation.registrations import workspace as ws
+from participation.registrations.forms_manage import (
+    CapacityForm,
+    ManualRegistrationForm,
+    MessageForm,
+)
+from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
+
+bp = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
+
+
+def _put_error(form, error) -> None:
+    """Put a service error on its form field, or flash it when it concerns no field."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+def _waiting_positions(event) -> dict[int, int]:
+    ids = db.session.scalars(
+        sa.select(Registration.id)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.id)
+    )
+    return {registration_id: n for n, registration_id in enumerate(ids, start=1)}
+
+
+def _render_workspace(event, capacity_form: CapacityForm | None = None, status: int = 200):
+    args = request.args
+    q = (args.get("q") or "").strip()[:100]
+    shown = args.get("status") if args.get("status") in ws.FILTERS else "all"
+    sort = args.get("sort") if args.get("sort") in ws.SORTS else "registered"
+    registrations = ws.search_registrations(event, q, shown, sort)
+    record(current_user, "registrations.view", event, q=q or None, shown=shown)
+    db.session.commit()
+    return render_template(
+        "manage/registrations.html",
+        event=event,
+        counts=ws.workspace_counts(event),
+        registrations=registrations,
+        positions=_waiting_positions(event),
+        q=q,
+        shown=shown,
+        sort=sort,
+        capacity_form=capacity_form or CapacityForm(capacity=event.capacity),
+        filters=ws.FILTERS,
+        sorts=ws.SORTS,
+    ), status
+
+
+def _registration_or_404(event, registration_id: int) -> Registration:
+    registration = ws.get_registration(event, registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _back(slug: str):
+    return redirect(url_for(".workspace", slug=slug, **{
+        k: v for k, v in request.form.items() if k in ("q", "status", "sort") and v
+    }))
+
+
+@bp.get("/registrations")
+@role_required(Role.ORGANISER)
+def workspace(slug: str):
+    """Counts at a glance and the list of registrations, with search and sorting."""
+    return _render_workspace(managed_event_or_abort(slug))
+
+
+@bp.route("/registrations/new", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def add(slug: str):
+    """Register someone by hand (for someone who phoned or mailed)."""
+    event = managed_event_or_abort(slug)
+    form = ManualRegistrationForm()
+    if request.method == "GET":
+        form.locale.data = "nl"
+    if form.validate_on_submit():
+        try:
+            result = services.register(
+                event,
+                name=form.name.data,
+                email=form.email.data or None,
+                needs_step_free=form.needs_step_free.data,
+                needs_hearing_loop=form.needs_hearing_loop.data,
+                needs_sign_language=form.needs_sign_language.data,
+                needs_other=form.needs_other.data or None,
+                locale=form.locale.data,
+                source=RegistrationSource.MANUAL,
+            )
+        except services.RegistrationError as error:
+            db.session.rollback()
+            _put_error(form, error)
+            return render_template("manage/registration_add.html", event=event, form=form), 422
+        registration = result.registration
+        record(current_user, "registration.add", registration, event_id=event.id)
+        db.session.commit()
+        if not result.created:
+            flash(_("%(email)s already has a registration for this event; nothing was added.",
+                    email=registration.email), "error")
+        elif result.waiting_list_position:
+            flash(_("%(name)s is on the waiting list, at place %(position)d.",
+                    name=registration.name, position=result.waiting_list_position), "success")
+        else:
+            flash(_("%(name)s has a confirmed place. Check-in code: %(code)s.",
+                    name=registration.name, code=registration.code), "success")
+        return redirect(url_for(".workspace", slug=event.slug))
+    status = 422 if form.errors else 200
+    return render_template("manage/registration_add.html", event=event, form=form), status
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+@role_required(Role.ORGANISER)
+def cancel(slug: str, registration_id: int):
+    """Remove someone's registration; the next person on the waiting list gets the place."""
+    event = managed_event_or_abort(slug)
+    registration = _registration_or_404(event, registration_id)
+    try:
+        promoted = services.cancel(registration, by_organiser=True)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug)
+    record(current_user, "registration.cancel", registration, event_id=event.id,
+           promoted=[r.id for r in promoted] or None)
+    db.session.commit()
+    flash(_("The registration of %(name)s is cancelled.", name=registration.name or "?"),
+          "success")
+    for person in promoted:
+        flash(_("%(name)s moved up from the waiting list.", name=person.name or "?"), "success")
+    return _back(slug)
+
+
+@bp.post("/registrations/<int:registration_id>/promote")
+@role_required(Role.ORGANISER)
+def promote(slug: str, registration_id: int):
+    """Give one person on the waiting list a free place by hand."""
+    event = managed_event_or_abort(slug)
+    registration = _registration_or_404(event, registration_id)
+    try:
+        services.promote(registration)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug)
+    record(current_user, "registration.promote", registration, event_id=event.id)
+    db.session.commit()
+    flash(_("%(name)s now has a confirmed place.", name=registration.name or "?"), "success")
+    return _back(slug)
+
+
+@bp.post("/capacity")
+@role_required(Role.ORGANISER)
+def capacity(slug: str):
+    """Change the number of places; new places go to the waiting list first."""
+    event = managed_event_or_abort(slug)
+    form = CapacityForm()
+    if not form.validate_on_submit():
+        return _render_workspace(event, form, 422)
+    try:
+        promoted = services.change_capacity(event, form.capacity.data)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        form.capacity.errors = [*form.capacity.errors, str(error.message)]
+        return _render_workspace(managed_event_or_abort(slug), form, 422)
+    record(current_user, "event.capacity", event, capacity=form.capacity.data,
+           promoted=len(promoted) or None)
+    db.session.commit()
+    flash(_("The number of places is changed."), "success")
+    if promoted:
+        flash(_("%(num)d people moved up from the waiting list.", num=len(promoted)), "success")
+    return redirect(url_for(".workspace", slug=slug))
+
+
+@bp.post("/registration/pause")
+@role_required(Role.ORGANISER)
+def pause(slug: str):
+    """Close registration early."""
+    event = managed_event_or_abort(slug)
+    ws.pause_registration(event, by=current_user)
+    db.session.commit()
+    flash(_("Registration is closed. Reopen it whenever you like."), "success")
+    return redirect(url_for(".workspace", slug=slug))
+
+
+@bp.post("/registration/reopen")
+@role_required(Role.ORGANISER)
+def reopen(slug: str):
+    """Reopen registration that was closed early."""
+    event = managed_event_or_abort(slug)
+    ws.reopen_registration(event, by=current_user)
+    db.session.commit()
+    flash(_("Registration is open again."), "success")
+    return redirect(url_for(".workspace", slug=slug))
+
+
+@bp.route("/message", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def message(slug: str):
+    """Write a message to all confirmed or all waiting registrants, preview it, then send it."""
+    event = managed_event_or_abort(slug)
+    form = MessageForm()
+    preview = None
+    count = None
+    if form.validate_on_submit():
+        group = messages.MessageGroup(form.group.data)
+        try:
+            if request.form.get("action") == "send":
+                sent = messages.send_organiser_message(
+                    event, group, form.subject.data, form.body.data, by=current_user
+                )
+                db.session.commit()
+                flash(_("Your message is on its way to %(num)d people.", num=sent), "success")
+                return redirect(url_for(".workspace", slug=slug))
+            preview = messages.preview_organiser_message(event, form.subject.data,
+                                                         form.body.data)
+            count = len(messages.recipients(event, group))
+        except messages.MessageError as error:
+            db.session.rollback()
+            _put_error(form, error)
+    status = 422 if form.errors else 200
+    return render_template("manage/message.html", event=event, form=form, preview=preview,
+                           count=count), status

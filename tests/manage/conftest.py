@@ -1,0 +1,97 @@
+"""Fixtures for the organisers' workspace: organisers, an admin, and a valid event form."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation.accounts.models import Role
+
+
+@pytest.fixture
+def organiser(make_user):
+    return make_user(email="olga@example.org", name="Olga Organiser", roles=(Role.ORGANISER,))
+
+
+@pytest.fixture
+def other_organiser(make_user):
+    return make_user(email="otto@example.org", name="Otto Other", roles=(Role.ORGANISER,))
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(email="ada@example.org", name="Ada Admin", roles=(Role.ADMIN,))
+
+
+@pytest.fixture
+def event_form(make_topic):
+    """Return a function building the POST data of a valid event form, with overrides."""
+
+    def build(**overrides) -> dict:
+        topic = overrides.pop("topic", None) or make_topic()
+        data = {
+            "title": "Green Deal evening",
+            "slug": "",
+            "summary": "Talk with us about the European Green Deal.",
+            "description": "We **listen**.",
+            "topic_id": str(topic.id),
+            "language": "nl",
+            "starts_at": "2030-05-14T19:30",
+            "ends_at": "2030-05-14T21:30",
+            "venue_name": "De Krook",
+            "address": "Miriam Makebaplein 1, 9000 Gent",
+            "online_url": "",
+            "public_transport": "Tram 1 to Zuid",
+            "bike": "Bike parking at the door",
+            "accessibility_notes": "",
+            "capacity": "30",
+            "registration_opens_at": "",
+            "registration_closes_at": "",
+            "organiser_emails": "olga@example.org",
+        }
+        data.update(overrides)
+        return {k: v for k, v in data.items() if v is not None}
+
+    return build
+
+
+@pytest.fixture
+def add_registration(app):
+    """Add a registration row directly, keeping the event's counters equal to the rows."""
+    import itertools
+    import secrets
+
+    from participation.database import utcnow
+    from participation.extensions import db
+    from participation.registrations.models import (
+        Registration,
+        RegistrationSource,
+        RegistrationStatus,
+    )
+
+    counter = itertools.count(1)
+
+    def add(event, name: str | None = None, email=...,
+            status: RegistrationStatus = RegistrationStatus.CONFIRMED, checked_in: bool = False,
+            code: str | None = None, **fields) -> Registration:
+        n = next(counter)
+        registration = Registration(
+            event=event,
+            name=name if name is not None else f"Resident {n}",
+            email=f"resident{n}@example.org" if email is ... else email,
+            status=status,
+            source=fields.pop("source", RegistrationSource.ONLINE),
+            manage_key=secrets.token_urlsafe(32),
+            code=code or f"C{n:05d}",
+            created_at=fields.pop("created_at", utcnow()),
+            checked_in_at=utcnow() if checked_in else None,
+            **fields,
+        )
+        if status == RegistrationStatus.CONFIRMED:
+            event.confirmed_count += 1
+        elif status == RegistrationStatus.WAITING:
+            event.waiting_count += 1
+        db.session.add(registration)
+        db.session.flush()
+        return registration
+
+    return add
