@@ -172,8 +172,9 @@ def test_keyboard_focus_is_always_visible(browse, catalogue):
     assert unstyled == []
 
 
-@pytest.mark.parametrize("width", [375, 320])
-def test_pages_reflow_at_phone_width_without_sideways_scrolling(browse, catalogue, width):
+@pytest.mark.parametrize("width", [375, 320, 640], ids=["phone", "small-phone", "desktop-zoom-200"])
+def test_pages_reflow_without_sideways_scrolling(browse, catalogue, width):
+    """At phone widths, and at 200% zoom of a 1280 px window (640 CSS pixels)."""
     tab = browse(locale="nl-BE", width=width, height=700)
     for path, name in [("/", "home"), ("/events", "events"),
                        ("/events/green-deal-evening", "event"), ("/priorities", "priorities")]:
