@@ -177,7 +177,9 @@ def test_pages_reflow_without_sideways_scrolling(browse, catalogue, width):
     """At phone widths, and at 200% zoom of a 1280 px window (640 CSS pixels)."""
     tab = browse(locale="nl-BE", width=width, height=700)
     for path, name in [("/", "home"), ("/events", "events"),
-                       ("/events/green-deal-evening", "event"), ("/priorities", "priorities")]:
+                       ("/events/green-deal-evening", "event"), ("/priorities", "priorities"),
+                       ("/privacy", "privacy"), ("/accessibility", "accessibility"),
+                       ("/no-such-page", "not-found")]:
         tab.goto(path, name=name)
         overflow = tab.page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -40,6 +40,7 @@ def test_resident_signs_up_verifies_gives_an_opinion_and_edits_it(
     tab.click(page.locator("main form button[type=submit]"))
 
     tab.goto("/actions/A12")
+    assert page.locator("html").get_attribute("lang") == persona["locale"][:2]
     form = page.locator("form[action='/actions/A12/opinion']")
     tab.click(form.locator("button[type=submit]"), name="opinion-errors")
     summary = page.locator(".error-summary")

@@ -24,7 +24,7 @@ def test_organiser_creates_publishes_checks_in_and_exports_attendees(
 ):
     topic = make_topic(slug="local-international-policy")
     make_user(email="organiser@stad.gent", name="Olga Organiser", roles=(Role.ORGANISER,),
-              password=PASSWORD)
+              password=PASSWORD, locale=persona["locale"][:2])
     db.session.commit()
     day = (datetime.now(ZoneInfo("Europe/Brussels")) + timedelta(days=30)).date()
 
@@ -35,6 +35,7 @@ def test_organiser_creates_publishes_checks_in_and_exports_attendees(
     page.locator("#password").fill(PASSWORD)
     tab.click(page.locator("main form button[type=submit]"))
     tab.click(page.locator("header nav a[href='/manage/events']"), name="manage-events")
+    assert page.locator("html").get_attribute("lang") == persona["locale"][:2]
     tab.click(page.locator("main a[href='/manage/events/new']"), name="event-form")
 
     tab.click(page.locator("main form button[type=submit]").last, name="event-form-errors")

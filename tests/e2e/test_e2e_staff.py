@@ -33,13 +33,15 @@ def test_staff_hide_an_opinion_and_export_the_published_ones(
     rude = make_user(email="troll@example.org", name="Troll")
     feedback.give_opinion(polite, action, "support", "Good plan for the harbour.", False)
     feedback.give_opinion(rude, action, "oppose", "You are all idiots.", False)
-    make_user(email="lotte@stad.gent", roles=(Role.STAFF,), password=PASSWORD)
+    make_user(email="lotte@stad.gent", roles=(Role.STAFF,), password=PASSWORD,
+              locale=persona["locale"][:2])
     db.session.commit()
 
     tab = browse(**persona)
     page = tab.page
     sign_in(tab, "lotte@stad.gent", PASSWORD)
     tab.goto("/staff/dashboard", name="staff-dashboard")
+    assert page.locator("html").get_attribute("lang") == persona["locale"][:2]
     tab.click(page.locator(".staff-nav a[href='/staff/moderation']"), name="moderation")
 
     rude_item = page.locator("article.moderation-item", has_text="You are all idiots.")
