@@ -79,7 +79,8 @@ def parse_wrk(output: str, url: str, seconds: float) -> LoadResult:
 def run_wrk(wrk: str, url: str, connections: int, seconds: float, threads: int = 1,
             headers: dict[str, str] | None = None) -> LoadResult:
     """Run wrk against one URL."""
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency",
+    seconds = max(int(round(seconds)), 1)  # wrk takes whole seconds
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
                "--timeout", "10s"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
@@ -152,10 +153,17 @@ class LoadGenerator:
     def tool(self) -> str:
         return "wrk" if self.wrk else "aiohttp"
 
-    def measure(self, url: str, headers: dict[str, str] | None = None) -> LoadResult:
+    def measure(self, url: str, headers: dict[str, str] | None = None,
+                seconds: float | None = None, warmup: float | None = None) -> LoadResult:
         """Warm the server up on the URL, then measure it."""
-        run = (lambda u, c, s: run_wrk(self.wrk, u, c, s, headers=headers)) if self.wrk else (
-            lambda u, c, s: run_aiohttp(u, c, s, headers=headers))
-        if self.warmup:
-            run(url, self.connections, self.warmup)
-        return run(url, self.connections, self.seconds)
+        seconds = self.seconds if seconds is None else seconds
+        warmup = self.warmup if warmup is None else warmup
+
+        def run(length: float) -> LoadResult:
+            if self.wrk:
+                return run_wrk(self.wrk, url, self.connections, length, headers=headers)
+            return run_aiohttp(url, self.connections, length, headers=headers)
+
+        if warmup:
+            run(warmup)
+        return run(seconds)

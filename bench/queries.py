@@ -21,13 +21,13 @@ def bench_app(database_url: str, **overrides):
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
         "OUTBOX_SEND_AFTER_REQUEST": "false",
+        **{name: str(value).lower() for name, value in overrides.items()},
     })
     try:
         import config
 
         importlib.reload(config)  # it reads the environment when imported
         app = create_app("production")
-        app.config.update(overrides)
         with app.app_context():
             yield app
             from participation.extensions import db

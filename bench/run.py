@@ -9,9 +9,11 @@ The same figures are written as JSON under bench/results/ so two runs can be com
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -30,8 +32,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="size of the data set; 1.0 is the Conference's scale")
-    parser.add_argument("--duration", type=float, default=10, help="seconds per page measured")
+    parser.add_argument("--duration", type=float, default=10,
+                        help="seconds each page is measured, over all rounds")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per page")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure the pages in turn this many times (the duration is split)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"),
@@ -92,36 +97,26 @@ def main(argv: list[str] | None = None) -> dict:
                                 f"{args.duration:g} s per page after {args.warmup:g} s warm-up"
     print(f"Serving with {settings.describe()}; load from {generator.tool}.", flush=True)
 
-    pages: dict[str, dict] = {}
-    with Server("bench.hello:app", settings) as hello:
-        pages["hello"] = generator.measure(hello.base_url + "/").as_dict()
-        report.progress("hello", pages["hello"])
-
     env = app_environment(url)
-    with Server(APP_SPEC, settings, env=env, probe="/healthz") as app:
-        for name, path in paths.items():
-            pages[name] = generator.measure(app.base_url + path).as_dict()
-            report.progress(name, pages[name])
-        revalidate = report.etag_of(app.base_url + paths["event_page"])
-        if revalidate:
-            pages["event_page_304"] = generator.measure(
-                app.base_url + paths["event_page"], headers={"If-None-Match": revalidate}
-            ).as_dict()
-            report.progress("event_page_304", pages["event_page_304"])
+    env_uncached = dict(env, PAGE_CACHE_ENABLED="false")
+    with contextlib.ExitStack() as stack:
+        hello = stack.enter_context(Server("bench.hello:app", settings))
+        app = stack.enter_context(Server(APP_SPEC, settings, env=env, probe="/healthz"))
+        targets = {"hello": (hello.base_url + "/", None)}
+        targets.update({name: (app.base_url + path, None) for name, path in paths.items()})
+        etag = report.etag_of(app.base_url + paths["event_page"])
+        if etag:
+            targets["event_page_304"] = (app.base_url + paths["event_page"],
+                                         {"If-None-Match": etag})
+        if not args.skip_uncached:
+            uncached = stack.enter_context(
+                Server(APP_SPEC, settings, env=env_uncached, probe="/healthz"))
+            targets.update({f"{name}_uncached": (uncached.base_url + path, None)
+                            for name, path in paths.items()})
+        pages = measure_in_rounds(generator, targets, args.rounds)
         results["registrations"] = measure_registrations(args, app, url, conninfo)
         results["exports"] = measure_exports(app, url, conninfo)
 
-    if not args.skip_uncached:
-        env_uncached = dict(env, PAGE_CACHE_ENABLED="false")
-        with Server(APP_SPEC, settings, env=env_uncached, probe="/healthz") as app:
-            for name, path in paths.items():
-                key = f"{name}_uncached"
-                pages[key] = generator.measure(app.base_url + path).as_dict()
-                report.progress(key, pages[key])
-
-    ceiling = pages["hello"]["rps"]
-    for page in pages.values():
-        page["ratio"] = round(page["rps"] / ceiling, 3) if ceiling else None
     results["pages"] = pages
     results["total_seconds"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.targets(results)
@@ -133,6 +128,40 @@ def main(argv: list[str] | None = None) -> dict:
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
     return results
+
+
+def measure_in_rounds(generator: LoadGenerator, targets: dict, rounds: int) -> dict:
+    """Measure every page in turn, several rounds, so that noise on a shared machine hits all.
+
+    Each page's ratio is the median over rounds of its req/s divided by the hello req/s of
+    the same round; req/s is over all rounds; p50 and p99 are the medians of the rounds.
+    """
+    per_round: dict[str, list[dict]] = {name: [] for name in targets}
+    for number in range(rounds):
+        for name, (target, headers) in targets.items():
+            warm = generator.warmup if number == 0 else 0
+            run = generator.measure(target, headers=headers, seconds=generator.seconds / rounds,
+                                    warmup=warm).as_dict()
+            per_round[name].append(run)
+        print(f"  round {number + 1}/{rounds}: " + ", ".join(
+            f"{name} {runs[-1]['rps']:.0f}/s" for name, runs in per_round.items()), flush=True)
+    pages: dict[str, dict] = {}
+    for name, runs in per_round.items():
+        requests = sum(r["requests"] for r in runs)
+        seconds = sum(r["seconds"] for r in runs)
+        ratios = [r["rps"] / h["rps"] for r, h in zip(runs, per_round["hello"], strict=True)]
+        pages[name] = {
+            "url": runs[0]["url"], "rps": requests / seconds, "requests": requests,
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "p99_ms_worst_round": max(r["p99_ms"] for r in runs),
+            "errors": sum(r["errors"] for r in runs),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "ratio": round(statistics.median(ratios), 3),
+            "rounds": runs,
+        }
+        report.progress(name, pages[name])
+    return pages
 
 
 def measure_registrations(args, app: Server, url: str, conninfo: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SearchField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from participation.events.models import EventLanguage
@@ -23,9 +24,9 @@ class EventFilterForm(FlaskForm):
     language = SelectField(
         _l("Language of the event"),
         choices=[
-            ("", _l("Any language")),
-            (EventLanguage.DUTCH.value, _l("Dutch")),
-            (EventLanguage.ENGLISH.value, _l("English")),
+            SelectChoice("", _l("Any language")),
+            SelectChoice(EventLanguage.DUTCH.value, _l("Dutch")),
+            SelectChoice(EventLanguage.ENGLISH.value, _l("English")),
         ],
         validators=[Optional()],
     )
