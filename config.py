@@ -35,6 +35,7 @@ class Config:
     """Development defaults; every value can be overridden by an environment variable."""
 
     ENV_NAME = "development"
+    DEBUG = _bool("FLASK_DEBUG", False)
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'participation.db'}")

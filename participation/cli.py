@@ -50,7 +50,9 @@ def actions_import(file) -> None:
 
 
 #: Domain modules that define a ``commands`` list of click groups or commands.
-CLI_MODULES: tuple[str, ...] = ()
+CLI_MODULES: tuple[str, ...] = (
+    "participation.core.cli",
+)
 
 
 def register_cli(app: Flask) -> None:

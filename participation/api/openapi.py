@@ -35,9 +35,8 @@ EVENT_SUMMARY = {
 }
 
 EVENT_DETAIL = {
-    "allOf": [{"$ref": "#/components/schemas/EventSummary"}],
     "type": "object",
-    "required": ["description", "accessibility", "actions"],
+    "required": EVENT_SUMMARY["required"] + ["description", "accessibility", "actions"],
     "properties": {
         **EVENT_SUMMARY["properties"],
         "description": {"type": "string", "description": "Markdown"},
@@ -153,10 +152,15 @@ def _query(name: str, schema: dict, description: str) -> dict:
             "description": description}
 
 
+#: Years 2000 to 2199, the range the API accepts.
+DAY_PATTERN = r"^2[01][0-9]{2}-[0-9]{2}-[0-9]{2}$"
+
 EVENT_FILTERS = [
     _query("topic", {"type": "string"}, "Topic slug"),
-    _query("date_from", {"type": "string", "format": "date"}, "First day (Brussels time)"),
-    _query("date_to", {"type": "string", "format": "date"}, "Last day (Brussels time)"),
+    _query("date_from", {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+           "First day (Brussels time), 2000-01-01 to 2199-12-31"),
+    _query("date_to", {"type": "string", "format": "date", "pattern": DAY_PATTERN},
+           "Last day (Brussels time), 2000-01-01 to 2199-12-31"),
     _query("language", {"type": "string", "enum": ["nl", "en", "nl_en"]}, "Event language"),
     _query("free_places", {"type": "string", "enum": ["true", "false", "1", "0"]},
            "Only events with free places"),

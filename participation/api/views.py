@@ -27,9 +27,13 @@ def _date(name: str):
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise BadQuery(f"{name} must be a date as YYYY-MM-DD") from None
+    if not event_services.EARLIEST_DATE <= day <= event_services.LATEST_DATE:
+        raise BadQuery(f"{name} must be between {event_services.EARLIEST_DATE} and "
+                       f"{event_services.LATEST_DATE}")
+    return day
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:

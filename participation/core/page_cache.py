@@ -109,19 +109,24 @@ class PageCache:
         import psycopg
 
         pid = os.getpid()
+        pause = 1.0
         while self._listener_pid == pid:
             try:
-                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                with psycopg.connect(self._conninfo, autocommit=True,
+                                     connect_timeout=10) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.bump()
                     self.listening = True
+                    pause = 1.0
                     for _ in conn.notifies():
                         self.bump()
-            except Exception:  # noqa: BLE001 - any failure: stop serving, retry
-                log.warning("page cache: listener lost its connection", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - any failure: stop serving, retry
+                if self.listening or pause == 1.0:
+                    log.warning("page cache off: cannot follow changes (%s)", error)
             self.listening = False
             self.bump()
-            time.sleep(1)
+            time.sleep(pause)
+            pause = min(pause * 2, 30.0)
 
     # Storage ---------------------------------------------------------------------------
 

@@ -57,6 +57,21 @@ def install(app: Flask) -> None:
     if production:
         defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No person types a NUL byte; PostgreSQL cannot store one. Refuse such input early.
+        from flask import abort, request
+
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+        ):
+            abort(400)
+        if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in {
+            "application/x-www-form-urlencoded", "multipart/form-data"
+        }:
+            if any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)):
+                abort(400)
+
     @app.after_request
     def _headers(response):
         headers = response.headers

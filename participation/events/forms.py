@@ -9,6 +9,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from participation.events.models import EventLanguage
+from participation.events.services import EARLIEST_DATE, LATEST_DATE
+
+
+def within_calendar(form, field):
+    """Refuse dates no event could have (year 1 or 99999)."""
+    if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(
+            _l("Enter a date between %(first)s and %(last)s.",
+               first=EARLIEST_DATE.isoformat(), last=LATEST_DATE.isoformat())
+        )
 
 
 class EventFilterForm(FlaskForm):
@@ -19,8 +29,8 @@ class EventFilterForm(FlaskForm):
 
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     topic = SelectField(_l("Topic"), choices=[], validate_choice=True, validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("Until"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), within_calendar])
+    date_to = DateField(_l("Until"), validators=[Optional(), within_calendar])
     language = SelectField(
         _l("Language of the event"),
         choices=[

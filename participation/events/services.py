@@ -16,6 +16,9 @@ from participation.policy.models import PolicyAction
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MAX_PER_PAGE = 100
+#: Dates outside this range are refused in filters: no event is that far away.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
 
 
 class EventNotFound(LookupError):
@@ -74,6 +77,9 @@ def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.
         query = query.where(Event.ends_at >= now)
     if flt.topic:
         query = query.join(Event.topic).where(Topic.slug == flt.topic)
+    for day in (flt.date_from, flt.date_to):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValueError(f"date {day} is outside {EARLIEST_DATE}..{LATEST_DATE}")
     if flt.date_from:
         query = query.where(Event.starts_at >= brussels_day_start(flt.date_from))
     if flt.date_to:

@@ -1,0 +1,96 @@
+"""The read-only API answers as its OpenAPI document says."""
+
+from __future__ import annotations
+
+import pytest
+from openapi_schema_validator import OAS31Validator, validate
+
+from participation.extensions import db
+
+
+@pytest.fixture
+def openapi(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    OAS31Validator.check_schema({"$ref": "#/components/schemas/EventPage", **document})
+    return document
+
+
+def assert_matches(document: dict, schema_name: str, data) -> None:
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+    validate(data, schema, cls=OAS31Validator)
+
+
+def response_schema(document: dict, path: str, status: str) -> str:
+    content = document["paths"][path]["get"]["responses"][status]["content"]
+    return content["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+
+def test_openapi_document_is_3_1_and_lists_every_api_path(openapi, app):
+    assert openapi["openapi"].startswith("3.1")
+    api_rules = {
+        r.rule.removeprefix("/api/v1").replace("<slug>", "{slug}")
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/v1") and not r.rule.endswith("openapi.json")
+    }
+    assert api_rules <= set(openapi["paths"])
+
+
+def test_event_list_matches_schema_with_places_and_waiting_list(client, openapi, make_event):
+    event = make_event(capacity=10)
+    event.confirmed_count, event.waiting_count = 10, 2
+    make_event(capacity=None)
+    db.session.commit()
+    data = client.get("/api/v1/events").get_json()
+    assert_matches(openapi, response_schema(openapi, "/events", "200"), data)
+    by_slug = {item["slug"]: item for item in data["items"]}
+    assert by_slug[event.slug]["places_left"] == 0
+    assert by_slug[event.slug]["waiting_list_length"] == 2
+    assert data["total"] == 2
+
+
+def test_event_list_filters_and_paginates(client, openapi, make_event):
+    for _ in range(5):
+        make_event(language="en")
+    make_event(language="nl")
+    db.session.commit()
+    data = client.get("/api/v1/events?language=en&per_page=2&page=2").get_json()
+    assert data["total"] == 5 and data["pages"] == 3 and len(data["items"]) == 2
+    assert all(item["language"] == "en" for item in data["items"])
+
+
+def test_bad_filters_give_a_400_that_matches_the_error_schema(client, openapi):
+    for query in ("date_from=yesterday", "per_page=1000", "language=fr", "page=0"):
+        response = client.get(f"/api/v1/events?{query}")
+        assert response.status_code == 400, query
+        assert_matches(openapi, "Error", response.get_json())
+
+
+def test_event_detail_matches_schema_and_lists_actions(client, openapi, make_event, make_action):
+    action = make_action(code="GD01")
+    event = make_event(actions=[action])
+    db.session.commit()
+    data = client.get(f"/api/v1/events/{event.slug}").get_json()
+    assert_matches(openapi, response_schema(openapi, "/events/{slug}", "200"), data)
+    assert [a["code"] for a in data["actions"]] == ["GD01"]
+    missing = client.get("/api/v1/events/nope")
+    assert missing.status_code == 404
+    assert_matches(openapi, "Error", missing.get_json())
+
+
+def test_priorities_and_actions_match_schema(client, openapi, make_action):
+    make_action(code="A01", progress=40)
+    db.session.commit()
+    priorities = client.get("/api/v1/priorities").get_json()
+    actions = client.get("/api/v1/actions").get_json()
+    assert_matches(openapi, response_schema(openapi, "/priorities", "200"), priorities)
+    assert_matches(openapi, response_schema(openapi, "/actions", "200"), actions)
+    assert actions["items"][0]["code"] == "A01" and actions["items"][0]["progress"] == 40
+
+
+def test_api_never_returns_personal_data(client, make_event, make_user):
+    organiser = make_user(email="organiser.private@example.org")
+    event = make_event(organisers=[organiser])
+    db.session.commit()
+    body = client.get(f"/api/v1/events/{event.slug}").get_data(as_text=True)
+    body += client.get("/api/v1/events").get_data(as_text=True)
+    assert "organiser.private@example.org" not in body
