@@ -15,6 +15,8 @@ BLUEPRINT_MODULES = (
     "participation.events.views",
     "participation.policy.views",
     "participation.api.views",
+    "participation.registrations.views",
+    "participation.mail.views",
 )
 
 

@@ -52,6 +52,8 @@ def actions_import(file) -> None:
 #: Domain modules that define a ``commands`` list of click groups or commands.
 CLI_MODULES: tuple[str, ...] = (
     "participation.core.cli",
+    "participation.mail.cli",
+    "participation.registrations.cli",
 )
 
 

@@ -76,6 +76,8 @@ def begin_write(session) -> None:
     that two writers never decide from the same count. PostgreSQL callers lock rows
     with ``SELECT ... FOR UPDATE`` instead, so nothing is needed there.
     """
+    if isinstance(session, sa.orm.scoped_session):
+        session = session()
     if session.in_transaction():
         conn = session.connection()
         if conn.dialect.name == "sqlite" and not conn.info.get("immediate"):

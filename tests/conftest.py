@@ -199,3 +199,83 @@ def login(client):
         return user
 
     return sign_in
+
+
+def free_port() -> int:
+    """Ask the operating system for a free TCP port on localhost."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SMTPSink:
+    """A real SMTP server on localhost (aiosmtpd) that keeps every mail it accepts.
+
+    ``stop()`` and ``start()`` simulate an outage; ``refuse`` lists recipients it rejects.
+    """
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list = []
+        self.refuse: set[str] = set()
+        self._controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": list(envelope.rcpt_tos),
+            "message": message,
+        })
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, address: str) -> list:
+        """The mails received for one address."""
+        return [m["message"] for m in self.messages if address in m["rcpt_tos"]]
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on a free localhost port; pair it with ``smtp_config``."""
+    sink = SMTPSink(free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_config(smtp_server) -> dict:
+    """Configuration that really delivers to ``smtp_server`` (use it in ``app_config``)."""
+    return {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "MAIL_SUPPRESS_SEND": False,
+        "MAIL_TIMEOUT": 5,
+    }
+
+
+@pytest.fixture
+def free_tcp_port() -> int:
+    """A free TCP port on localhost, for servers a test starts."""
+    return free_port()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -23,7 +24,9 @@ def event_uid(event: Event) -> str:
     return f"event-{event.id}@{_host()}"
 
 
+@functools.cache
 def _vtimezone() -> icalendar.Timezone:
+    # Building it from the tz database is slow (~10 ms) and its content never changes.
     return icalendar.Timezone.from_tzid("Europe/Brussels")
 
 

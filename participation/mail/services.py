@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, url_for
+from flask import current_app, g, has_app_context, render_template
 from flask_babel import force_locale
 
 from participation.extensions import db
@@ -17,13 +18,21 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    #: Set to show the attachment inside the HTML body as ``<img src="cid:...">``.
+    content_id: str | None = None
 
 
 def public_url(endpoint: str, **values) -> str:
-    """Build an absolute URL on the platform's public address (never the request's Host)."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
+    """Build an absolute URL on the platform's public address (never the request's Host).
+
+    Built from the URL map directly: pushing a request context here would run the
+    request teardown hooks (ending the caller's database session) when it is popped.
+    """
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def queue_mail(
@@ -57,10 +66,14 @@ def queue_mail(
                 "filename": a.filename,
                 "content_type": a.content_type,
                 "data": base64.b64encode(a.data).decode("ascii"),
+                **({"content_id": a.content_id} if a.content_id else {}),
             }
             for a in attachments
         ],
     )
     db.session.add(message)
     db.session.flush()
+    if has_app_context():
+        # Tells the after-request delivery that this request has mail to send.
+        g.outbox_queued = True
     return message

@@ -1,0 +1,25 @@
+"""``flask reminders send``: mail confirmed registrants the day before their event."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from participation.extensions import db
+
+reminders_cli = AppGroup("reminders", help="Reminders before events.")
+
+
+@reminders_cli.command("send")
+def reminders_send() -> None:
+    """Queue a reminder for each confirmed registrant of tomorrow's events (once each)."""
+    from participation.mail.sender import deliver_pending
+    from participation.registrations.services import send_reminders
+
+    count = send_reminders()
+    db.session.commit()
+    report = deliver_pending(limit=max(count, 1) * 2)
+    click.echo(f"{count} reminder(s) queued, {report.sent} mail(s) sent.")
+
+
+commands = [reminders_cli]

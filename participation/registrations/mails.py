@@ -1,0 +1,136 @@
+"""One builder per mail about a registration; each adds the mail to the outbox.
+
+Every mail carries the registration's manage link; mails that give a place also carry the
+event as an ``.ics`` file, the check-in code and its QR code.
+"""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask_babel import lazy_gettext as _l
+
+from participation.events.calendars import event_calendar
+from participation.mail.models import OutboxMessage
+from participation.mail.services import Attachment, public_url, queue_mail
+from participation.registrations.links import manage_url
+from participation.registrations.models import Registration
+
+QR_CONTENT_ID = "checkin-code"
+
+
+def _context(registration: Registration, **extra) -> dict:
+    event = registration.event
+    return {
+        "registration": registration,
+        "event": event,
+        "manage_url": manage_url(registration),
+        "event_url": public_url("events.event_detail", slug=event.slug),
+        **extra,
+    }
+
+
+def calendar_attachment(registration: Registration) -> Attachment:
+    """The event as a calendar file, for the mails that give a place."""
+    event = registration.event
+    url = public_url("events.event_detail", slug=event.slug)
+    return Attachment(f"{event.slug}.ics", "text/calendar", event_calendar(event, url))
+
+
+def qr_code_png(code: str) -> bytes:
+    """Draw the check-in code as a QR code image (PNG)."""
+    buffer = io.BytesIO()
+    segno.make(code, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def _place_attachments(registration: Registration) -> list[Attachment]:
+    return [
+        calendar_attachment(registration),
+        Attachment(
+            f"check-in-{registration.code}.png",
+            "image/png",
+            qr_code_png(registration.code),
+            content_id=QR_CONTENT_ID,
+        ),
+    ]
+
+
+def _send(kind: str, registration: Registration, subject, attachments=(), **extra):
+    return queue_mail(
+        kind,
+        registration.email,
+        subject,
+        registration.locale,
+        _context(registration, qr_content_id=QR_CONTENT_ID, **extra),
+        attachments,
+    )
+
+
+def registration_confirmed(registration: Registration) -> OutboxMessage:
+    """Tell someone they have a place, with the calendar file and the check-in code."""
+    return _send(
+        "registration_confirmed",
+        registration,
+        _l("Your place at %(title)s is confirmed", title=registration.event.title),
+        _place_attachments(registration),
+    )
+
+
+def waiting_list_notice(registration: Registration, position: int) -> OutboxMessage:
+    """Tell someone they are on the waiting list, and their place in line."""
+    return _send(
+        "registration_waiting",
+        registration,
+        _l("You are on the waiting list for %(title)s", title=registration.event.title),
+        position=position,
+    )
+
+
+def promoted(registration: Registration) -> OutboxMessage:
+    """Tell someone on the waiting list that a place came free and is now theirs."""
+    return _send(
+        "registration_promoted",
+        registration,
+        _l("A place came free: you can come to %(title)s", title=registration.event.title),
+        _place_attachments(registration),
+    )
+
+
+def cancellation_receipt(registration: Registration, by_organiser: bool = False) -> OutboxMessage:
+    """Confirm that a registration was cancelled (by the person or by an organiser)."""
+    return _send(
+        "registration_cancelled",
+        registration,
+        _l("Your registration for %(title)s is cancelled", title=registration.event.title),
+        by_organiser=by_organiser,
+    )
+
+
+def event_cancelled(registration: Registration) -> OutboxMessage:
+    """Tell a registrant that the event itself was cancelled."""
+    return _send(
+        "registration_event_cancelled",
+        registration,
+        _l("Cancelled: %(title)s", title=registration.event.title),
+    )
+
+
+def reminder(registration: Registration) -> OutboxMessage:
+    """Remind a confirmed registrant the day before the event."""
+    return _send(
+        "registration_reminder",
+        registration,
+        _l("Reminder: %(title)s", title=registration.event.title),
+        _place_attachments(registration),
+    )
+
+
+def manage_link_again(registration: Registration) -> OutboxMessage:
+    """Send the manage link again to someone who tried to register a second time."""
+    return _send(
+        "registration_link",
+        registration,
+        _l("You are already registered for %(title)s", title=registration.event.title),
+    )

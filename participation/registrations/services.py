@@ -1,0 +1,533 @@
+"""The rules of places, the waiting list, cancellation, check-in and manage links.
+
+Every decision taken from a count (is a place free? who is promoted?) is taken under the
+event's row lock: ``SELECT ... FOR UPDATE`` on PostgreSQL, a ``BEGIN IMMEDIATE`` write
+transaction on SQLite. The event's ``confirmed_count`` and ``waiting_count`` are kept equal
+to the rows under that lock. Services flush and never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from participation.database import begin_write, utcnow
+from participation.events.models import Event, EventStatus
+from participation.events.services import BRUSSELS, brussels_day_start
+from participation.extensions import db
+from participation.registrations import mails
+from participation.registrations.errors import (  # noqa: F401  (part of this service's API)
+    CLOSED_MESSAGES,
+    AlreadyRegistered,
+    CapacityTooLow,
+    EventFull,
+    InvalidManageLink,
+    RegistrationClosed,
+    RegistrationError,
+)
+from participation.registrations.links import (  # noqa: F401  (part of this service's API)
+    manage_token,
+    manage_url,
+    registration_from_token,
+)
+from participation.registrations.models import (
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+#: Check-in codes avoid characters that are easily confused (0/O, 1/I/L).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+NAME_MAX = Registration.__table__.c.name.type.length
+EMAIL_MAX = Registration.__table__.c.email.type.length
+NEEDS_OTHER_MAX = Registration.__table__.c.needs_other.type.length
+
+
+@dataclass
+class RegistrationResult:
+    """What happened when someone registered."""
+
+    registration: Registration
+    #: False when the e-mail address already held a registration (nothing new was made).
+    created: bool
+    #: Place on the waiting list (1 = next in line), or None when confirmed.
+    waiting_list_position: int | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        return self.registration.status == RegistrationStatus.CONFIRMED
+
+
+# --- locking -------------------------------------------------------------------------------
+
+
+def lock_event(event: Event) -> Event:
+    """Take the event's write lock and re-read its counters from the database."""
+    begin_write(db.session())
+    query = (
+        sa.select(Event)
+        .where(Event.id == event.id)
+        .options(sa.orm.lazyload(Event.topic))
+        .execution_options(populate_existing=True)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Event)
+    return db.session.execute(query).scalar_one()
+
+
+def _counts_changed(event: Event) -> None:
+    """Keep ``updated_at`` (the calendar's change marker): a new sign-up is not an edit."""
+    sa.orm.attributes.flag_modified(event, "updated_at")
+
+
+def _reload(registration: Registration) -> Registration:
+    """Re-read a registration after taking the lock: someone may have changed it meanwhile."""
+    return db.session.execute(
+        sa.select(Registration)
+        .where(Registration.id == registration.id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+# --- registering ---------------------------------------------------------------------------
+
+
+def normalise_email(email: str | None) -> str | None:
+    """Return the address trimmed and in lower case, or None when empty."""
+    email = (email or "").strip().lower()
+    return email or None
+
+
+def window_reason(event: Event, now: datetime) -> str | None:
+    """Say why the event takes no online registrations now, or None when it does."""
+    state = event.registration_state(now)
+    if state == "open":
+        return None
+    if state == "closed":
+        if event.status == EventStatus.DRAFT:
+            return "draft"
+        if event.registration_paused and not (
+            event.registration_closes_at and now >= event.registration_closes_at
+        ):
+            return "paused"
+    return state
+
+
+def _check_input(name, email, needs_other, source, consent) -> tuple[str | None, str | None]:
+    name = (name or "").strip() or None
+    email = normalise_email(email)
+    if source != RegistrationSource.WALK_IN and not name:
+        raise RegistrationError(_l("Enter your name."), field="name")
+    if name and len(name) > NAME_MAX:
+        raise RegistrationError(
+            _l("The name can be at most %(max)d characters long.", max=NAME_MAX), field="name"
+        )
+    if source == RegistrationSource.ONLINE and not email:
+        raise RegistrationError(_l("Enter your e-mail address."), field="email")
+    if email and (len(email) > EMAIL_MAX or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email)):
+        raise RegistrationError(
+            _l("Enter an e-mail address like name@example.org."), field="email"
+        )
+    if needs_other and len(needs_other) > NEEDS_OTHER_MAX:
+        raise RegistrationError(
+            _l("Describe your needs in at most %(max)d characters.", max=NEEDS_OTHER_MAX),
+            field="needs_other",
+        )
+    if source == RegistrationSource.ONLINE and not consent:
+        raise RegistrationError(
+            _l("Agree to the privacy notice to register."), field="consent"
+        )
+    return name, email
+
+
+def active_registration_for(event: Event, email: str) -> Registration | None:
+    """Return the active registration of this e-mail address for the event, if any."""
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email == normalise_email(email),
+            Registration.status.in_(ACTIVE),
+        )
+    )
+
+
+def _new_code(event: Event) -> str:
+    """Draw a short check-in code not yet used at this event (the event is locked)."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        taken = db.session.scalar(
+            sa.select(Registration.id).where(
+                Registration.event_id == event.id, Registration.code == code
+            )
+        )
+        if taken is None:
+            return code
+
+
+def register(
+    event: Event,
+    *,
+    name: str | None,
+    email: str | None,
+    needs_step_free: bool = False,
+    needs_hearing_loop: bool = False,
+    needs_sign_language: bool = False,
+    needs_other: str | None = None,
+    locale: str = "nl",
+    user=None,
+    consent: bool = True,
+    source: RegistrationSource = RegistrationSource.ONLINE,
+    now: datetime | None = None,
+) -> RegistrationResult:
+    """Give a person a place, or a place on the waiting list, and queue the mail that says so.
+
+    Registering again with the same e-mail address returns the existing registration
+    (``created=False``) and mails its manage link again; it never takes a second place.
+    Organisers adding someone (MANUAL) or a walk-in (WALK_IN, checked in at once) skip the
+    registration window, never the capacity.
+
+    :raises RegistrationClosed: online registration outside the window.
+    :raises EventFull: a walk-in when no place is free.
+    """
+    source = RegistrationSource(source)
+    needs_other = (needs_other or "").strip() or None
+    name, email = _check_input(name, email, needs_other, source, consent)
+    locale = locale if locale in ("nl", "en") else "nl"
+
+    event = lock_event(event)
+    now_given = now is not None
+    now = now or utcnow()
+    reason = window_reason(event, now)
+    if source == RegistrationSource.ONLINE and reason:
+        raise RegistrationClosed(reason)
+    if reason in ("cancelled", "draft"):
+        raise RegistrationClosed(reason)
+
+    if email:
+        existing = active_registration_for(event, email)
+        if existing is not None:
+            if user is not None and existing.user_id is None and user.email == email:
+                existing.user_id = user.id
+            mails.manage_link_again(existing)
+            db.session.flush()
+            return RegistrationResult(existing, False, _position_if_waiting(existing))
+
+    if event.waiting_count and event.capacity is not None and not event.is_full:
+        # Free places with people waiting: they go first (normally promotion already did it).
+        promote_from_waiting_list(event, now=now, _locked=True)
+
+    has_place = event.capacity is None or event.confirmed_count < event.capacity
+    if source == RegistrationSource.WALK_IN and not has_place:
+        raise EventFull(
+            _l("The event is full. Raise the capacity first to let this person in."),
+            field="capacity",
+        )
+    # Arrival is the moment the lock was granted: that is the order of the waiting list.
+    arrived = now if now_given else utcnow()
+    registration = Registration(
+        event_id=event.id,
+        user_id=getattr(user, "id", None),
+        name=name,
+        email=email,
+        needs_step_free=bool(needs_step_free),
+        needs_hearing_loop=bool(needs_hearing_loop),
+        needs_sign_language=bool(needs_sign_language),
+        needs_other=needs_other,
+        locale=locale,
+        source=source,
+        status=RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
+        manage_key=secrets.token_urlsafe(32),
+        code=_new_code(event),
+        consent_at=arrived if consent else None,
+        created_at=arrived,
+        confirmed_at=arrived if has_place else None,
+        checked_in_at=arrived if source == RegistrationSource.WALK_IN else None,
+    )
+    registration.event = event
+    db.session.add(registration)
+    position = None
+    if has_place:
+        event.confirmed_count += 1
+    else:
+        event.waiting_count += 1
+        # Under the lock, the newest registration is last in line.
+        position = event.waiting_count
+    _counts_changed(event)
+    db.session.flush()
+    if email and source != RegistrationSource.WALK_IN:
+        if has_place:
+            mails.registration_confirmed(registration)
+        else:
+            mails.waiting_list_notice(registration, position)
+    return RegistrationResult(registration, True, position)
+
+
+def _position_if_waiting(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    return waiting_list_position(registration)
+
+
+def waiting_list_position(registration: Registration) -> int | None:
+    """Return the place on the waiting list (1 = next in line), or None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.id <= registration.id,
+        )
+    )
+
+
+# --- leaving, promotion, capacity ----------------------------------------------------------
+
+
+def cancel(
+    registration: Registration, *, by_organiser: bool = False, now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a registration, mail a receipt and promote whoever is next; return the promoted.
+
+    Cancelling an already cancelled registration does nothing.
+    """
+    now = now or utcnow()
+    event = lock_event(registration.event)
+    registration = _reload(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    if not by_organiser and event.starts_at <= now:
+        raise RegistrationError(
+            _l("This event has already started; the registration can no longer be cancelled.")
+        )
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if was_confirmed:
+        event.confirmed_count -= 1
+    else:
+        event.waiting_count -= 1
+    _counts_changed(event)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.checked_in_at = None
+    db.session.flush()
+    if registration.email:
+        mails.cancellation_receipt(registration, by_organiser=by_organiser)
+    if was_confirmed:
+        return promote_from_waiting_list(event, now=now, _locked=True)
+    return []
+
+
+def promote_from_waiting_list(
+    event: Event, now: datetime | None = None, *, _locked: bool = False
+) -> list[Registration]:
+    """Fill free places from the waiting list in order of arrival; mail and return the promoted."""
+    if not _locked:
+        event = lock_event(event)
+    now = now or utcnow()
+    if event.status != EventStatus.PUBLISHED or event.starts_at <= now or not event.waiting_count:
+        return []
+    free = None if event.capacity is None else event.capacity - event.confirmed_count
+    if free is not None and free <= 0:
+        return []
+    query = (
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(Registration.id)
+    )
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        _confirm(event, registration, now)
+    db.session.flush()
+    for registration in promoted:
+        if registration.email:
+            mails.promoted(registration)
+    return promoted
+
+
+def _confirm(event: Event, registration: Registration, now: datetime) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    event.waiting_count -= 1
+    event.confirmed_count += 1
+    _counts_changed(event)
+
+
+def promote(registration: Registration, *, now: datetime | None = None) -> Registration:
+    """Give one person on the waiting list a free place by hand, and mail them.
+
+    :raises EventFull: no place is free (raise the capacity first).
+    """
+    now = now or utcnow()
+    event = lock_event(registration.event)
+    registration = _reload(registration)
+    if registration.status != RegistrationStatus.WAITING:
+        raise RegistrationError(_l("This person is not on the waiting list."))
+    if event.capacity is not None and event.confirmed_count >= event.capacity:
+        raise EventFull(
+            _l("No place is free. Raise the capacity first to promote this person."),
+            field="capacity",
+        )
+    _confirm(event, registration, now)
+    db.session.flush()
+    if registration.email:
+        mails.promoted(registration)
+    return registration
+
+
+def change_capacity(
+    event: Event, capacity: int | None, *, now: datetime | None = None
+) -> list[Registration]:
+    """Set the number of places (None = unlimited) and promote into new places.
+
+    :raises CapacityTooLow: fewer places than people already confirmed.
+    """
+    event = lock_event(event)
+    if capacity is not None and capacity < 0:
+        raise CapacityTooLow(_l("The capacity cannot be negative."), field="capacity")
+    if capacity is not None and capacity < event.confirmed_count:
+        raise CapacityTooLow(
+            _l(
+                "%(count)d people are already confirmed: the capacity cannot be lower than "
+                "that. Remove registrations first.",
+                count=event.confirmed_count,
+            ),
+            field="capacity",
+        )
+    event.capacity = capacity
+    db.session.flush()
+    return promote_from_waiting_list(event, now=now, _locked=True)
+
+
+def cancel_all_for_event(event: Event, *, now: datetime | None = None) -> list[Registration]:
+    """Cancel every active registration of a cancelled event and mail each person."""
+    now = now or utcnow()
+    event = lock_event(event)
+    registrations = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+            .order_by(Registration.id)
+        )
+    )
+    for registration in registrations:
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.checked_in_at = None
+    event.confirmed_count = 0
+    event.waiting_count = 0
+    _counts_changed(event)
+    db.session.flush()
+    for registration in registrations:
+        if registration.email:
+            mails.event_cancelled(registration)
+    return registrations
+
+
+# --- at the door ---------------------------------------------------------------------------
+
+
+def find_by_code(event: Event, code: str) -> Registration | None:
+    """Find a registration of the event by its check-in code (case and spaces ignored)."""
+    code = re.sub(r"[\s-]", "", code or "").upper()
+    if not code or len(code) > 16:
+        return None
+    return db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.code == code)
+    )
+
+
+def check_in(registration: Registration, *, now: datetime | None = None) -> Registration:
+    """Mark a confirmed person as present (doing it twice changes nothing)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise RegistrationError(
+            _l("Only confirmed registrations can be checked in; this one is %(status)s.",
+               status=status_label(registration.status))
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = now or utcnow()
+        db.session.flush()
+    return registration
+
+
+def undo_check_in(registration: Registration) -> Registration:
+    """Mark a person as not present after all."""
+    registration.checked_in_at = None
+    db.session.flush()
+    return registration
+
+
+def status_label(status: RegistrationStatus) -> str:
+    """Name a registration status in the current language."""
+    return str(
+        {
+            RegistrationStatus.CONFIRMED: _l("confirmed"),
+            RegistrationStatus.WAITING: _l("on the waiting list"),
+            RegistrationStatus.CANCELLED: _l("cancelled"),
+        }[RegistrationStatus(status)]
+    )
+
+
+def registrations_of_user(user) -> list[Registration]:
+    """Return a signed-in person's registrations, next events first and past ones last."""
+    conditions = [Registration.user_id == user.id]
+    if getattr(user, "email_verified", False):
+        conditions.append(Registration.email == normalise_email(user.email))
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .join(Registration.event)
+        .where(sa.or_(*conditions), Registration.purged_at.is_(None))
+        .options(sa.orm.contains_eager(Registration.event))
+        .order_by(Event.starts_at.desc(), Registration.id.desc())
+    )
+    return list(rows)
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def reminder_window(now: datetime) -> tuple[datetime, datetime]:
+    """Return the span of event start times that get a reminder now: up to the end of tomorrow."""
+    today = now.astimezone(BRUSSELS).date()
+    return now, brussels_day_start(today + timedelta(days=2))
+
+
+def send_reminders(now: datetime | None = None, limit: int = 5000) -> int:
+    """Mail confirmed registrants of events starting tomorrow (once each); return how many."""
+    now = now or utcnow()
+    begin_write(db.session())
+    start, end = reminder_window(now)
+    query = (
+        sa.select(Registration)
+        .join(Registration.event)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.reminder_sent_at.is_(None),
+            Registration.email.is_not(None),
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at > start,
+            Event.starts_at < end,
+        )
+        .order_by(Registration.id)
+        .limit(limit)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two cron runs at once each take different rows; neither mails anyone twice.
+        query = query.with_for_update(of=Registration, skip_locked=True)
+    registrations = list(db.session.scalars(query))
+    for registration in registrations:
+        registration.reminder_sent_at = now
+        mails.reminder(registration)
+    db.session.flush()
+    return len(registrations)

@@ -1,0 +1,221 @@
+"""Registering for an event, the manage link pages, and 'My registrations'."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from participation.database import utcnow
+from participation.events import calendars
+from participation.events import services as event_services
+from participation.extensions import db
+from participation.registrations import services
+from participation.registrations.forms import CancelForm, RegistrationForm
+from participation.registrations.models import Registration, RegistrationStatus
+
+bp = Blueprint("registrations", __name__)
+
+
+def _public_event(slug: str):
+    try:
+        return event_services.get_public_event(slug)
+    except event_services.EventNotFound:
+        abort(404)
+
+
+def _signed_in_user():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _render_form(event, form: RegistrationForm, status: int = 200):
+    return render_template("registrations/register.html", event=event, form=form), status
+
+
+def _render_closed(event, reason: str, status: int = 200):
+    message = services.CLOSED_MESSAGES.get(reason, services.CLOSED_MESSAGES["closed"])
+    return (
+        render_template("registrations/closed.html", event=event, reason=reason, message=message),
+        status,
+    )
+
+
+# Rate limiting goes here (per client address, on POST), e.g.
+# @limiter.limit("10/minute", methods=["POST"]) from participation.extensions.
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    """The registration form; a valid form gives a place or a place on the waiting list."""
+    event = _public_event(slug)
+    form = RegistrationForm()
+    if request.method == "GET":
+        reason = services.window_reason(event, utcnow())
+        if reason:
+            return _render_closed(event, reason)
+        user = _signed_in_user()
+        if user is not None:
+            form.name.data = user.name
+            form.email.data = user.email
+        return _render_form(event, form)
+
+    if not form.validate_on_submit():
+        return _render_form(event, form, 422)
+    try:
+        result = services.register(
+            event,
+            name=form.name.data,
+            email=form.email.data,
+            needs_step_free=form.needs_step_free.data,
+            needs_hearing_loop=form.needs_hearing_loop.data,
+            needs_sign_language=form.needs_sign_language.data,
+            needs_other=form.needs_other.data,
+            locale=str(get_locale() or "nl"),
+            user=_signed_in_user(),
+            consent=form.consent.data,
+        )
+    except services.RegistrationClosed as error:
+        db.session.rollback()
+        return _render_closed(event, error.reason, 409)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None:
+            field.errors = [*field.errors, str(error.message)]
+        else:
+            form.form_errors.append(str(error.message))
+        return _render_form(event, form, 422)
+    db.session.commit()
+    if not result.created:
+        # Say so without showing the existing registration: only its owner's mailbox gets the link.
+        return redirect(url_for("registrations.already_registered", slug=event.slug), 303)
+    token = services.manage_token(result.registration)
+    return redirect(url_for("registrations.thanks", token=token), 303)
+
+
+@bp.get("/events/<slug>/register/already")
+def already_registered(slug: str):
+    """Tell someone this e-mail address already has a registration, and that the link was sent."""
+    event = _public_event(slug)
+    return render_template("registrations/already_registered.html", event=event)
+
+
+def _registration_or_error(token: str) -> Registration | tuple:
+    try:
+        return services.registration_from_token(token)
+    except services.InvalidManageLink as error:
+        db.session.rollback()
+        return (
+            render_template("registrations/invalid_link.html", message=str(error.message),
+                            reason=error.reason),
+            404,
+        )
+
+
+def _can_cancel(registration: Registration) -> bool:
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and registration.event.starts_at > utcnow()
+    )
+
+
+def _manage_context(registration: Registration, token: str) -> dict:
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "token": token,
+        "position": services.waiting_list_position(registration),
+        "can_cancel": _can_cancel(registration),
+        "status_label": services.status_label(registration.status),
+    }
+
+
+@bp.get("/registrations/<token>/thanks")
+def thanks(token: str):
+    """Right after registering: confirmed, or the place on the waiting list."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    return render_template("registrations/thanks.html", **_manage_context(registration, token))
+
+
+@bp.get("/registrations/<token>")
+def manage(token: str):
+    """A registration seen through its manage link: details, status, calendar, cancel."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    response = render_template("registrations/manage.html",
+                               **_manage_context(registration, token))
+    return response, 200, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
+
+@bp.get("/registrations/<token>/calendar.ics")
+def manage_ics(token: str):
+    """The event of a registration as a calendar file."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    event = registration.event
+    url = url_for("events.event_detail", slug=event.slug, _external=True)
+    return Response(
+        calendars.event_calendar(event, url),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+    )
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    """Ask for confirmation (GET), then cancel the registration (POST)."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    form = CancelForm()
+    context = _manage_context(registration, token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        flash(_("This registration was already cancelled."), "info")
+        return redirect(url_for("registrations.manage", token=token), 303)
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return render_template("registrations/cancel.html", form=form, **context), status
+    try:
+        services.cancel(registration)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error.message))
+        return render_template("registrations/cancel.html", form=form, **context), 422
+    db.session.commit()
+    flash(_("Your registration is cancelled. We have sent you a confirmation by mail."), "success")
+    return redirect(url_for("registrations.manage", token=token), 303)
+
+
+@bp.get("/my/registrations")
+@login_required
+def my_registrations():
+    """A signed-in resident's registrations, with a link to manage each."""
+    registrations = services.registrations_of_user(current_user)
+    now = utcnow()
+    rows = [
+        {
+            "registration": r,
+            "token": services.manage_token(r),
+            "position": services.waiting_list_position(r),
+            "status_label": services.status_label(r.status),
+            "past": r.event.ends_at < now,
+        }
+        for r in registrations
+    ]
+    return render_template(
+        "registrations/my_registrations.html",
+        upcoming=[row for row in rows if not row["past"]],
+        past=[row for row in rows if row["past"]],
+    )
