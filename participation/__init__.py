@@ -17,6 +17,12 @@ BLUEPRINT_MODULES = (
     "participation.api.views",
     "participation.registrations.views",
     "participation.mail.views",
+    "participation.accounts.views",
+    "participation.accounts.admin",
+    "participation.feedback.views.public",
+    "participation.feedback.views.staff",
+    "participation.policy.staff_views",
+    "participation.exports.views",
 )
 
 

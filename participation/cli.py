@@ -54,6 +54,8 @@ CLI_MODULES: tuple[str, ...] = (
     "participation.core.cli",
     "participation.mail.cli",
     "participation.registrations.cli",
+    "participation.accounts.cli",
+    "participation.feedback.cli",
 )
 
 

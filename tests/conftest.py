@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 
 from config import database_url as normalise_database_url
 from participation import create_app
@@ -54,6 +55,11 @@ def _empty_tables() -> None:
                 conn.execute(sa.text(f"DELETE FROM {name}"))
 
 
+def _forget_signed_in_user(sender, **extra) -> None:
+    g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Overrides of the test configuration; a test module may redefine this fixture."""
@@ -64,6 +70,9 @@ def app_config() -> dict:
 def app(_schema, database_url, app_config):
     """The app with an application context pushed, on an empty database."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+    # Requests reuse the app context pushed here, and with it ``g``: forget the signed-in
+    # user and the chosen language at the start of each request, as production does.
+    request_started.connect(_forget_signed_in_user, app)
     with app.app_context():
         yield app
         db.session.remove()
@@ -279,3 +288,19 @@ def smtp_config(smtp_server) -> dict:
 def free_tcp_port() -> int:
     """A free TCP port on localhost, for servers a test starts."""
     return free_port()
+@pytest.fixture
+def make_opinion(app, make_user):
+    """Create a published opinion on an action (by a new resident unless one is given)."""
+    from participation.feedback.models import Opinion, OpinionSource, Stance
+
+    def make(action: PolicyAction, user: User | None = None, **fields):
+        if user is None and fields.get("source") != OpinionSource.AT_EVENT:
+            user = make_user()
+        opinion = Opinion(action=action, user_id=user.id if user else None,
+                          stance=fields.pop("stance", Stance.SUPPORT),
+                          body=fields.pop("body", "A good idea for Ghent."), **fields)
+        db.session.add(opinion)
+        db.session.flush()
+        return opinion
+
+    return make

@@ -67,10 +67,12 @@ EVENT_DETAIL = {
     "additionalProperties": False,
 }
 
+COUNT = {"type": "integer", "minimum": 0}
+
 ACTION = {
     "type": "object",
     "required": ["code", "title", "summary", "priority", "status", "progress", "feedback_open",
-                 "url"],
+                 "url", "stance_counts", "opinions"],
     "properties": {
         "code": {"type": "string"},
         "title": {"type": "string"},
@@ -80,7 +82,41 @@ ACTION = {
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
         "feedback_open": {"type": "boolean"},
         "url": {"type": "string"},
+        "stance_counts": {
+            "type": "object",
+            "description": "Number of published opinions per stance. Anonymous: hidden "
+            "opinions, texts and authors are never included.",
+            "required": ["support", "mixed", "oppose"],
+            "properties": {"support": COUNT, "mixed": COUNT, "oppose": COUNT},
+            "additionalProperties": False,
+        },
+        "opinions": {**COUNT, "description": "Number of published opinions"},
     },
+    "additionalProperties": False,
+}
+
+ACTION_DETAIL = {
+    "type": "object",
+    "required": [*ACTION["required"], "updates"],
+    "properties": {
+        **ACTION["properties"],
+        "updates": {
+            "type": "array",
+            "description": "What the city reported back on the action, newest first.",
+            "items": {
+                "type": "object",
+                "required": ["date", "status", "progress", "text"],
+                "properties": {
+                    "date": DATETIME,
+                    "status": {"type": "string", "enum": ["planned", "in_progress", "done"]},
+                    "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "text": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
 }
 
 PRIORITY = {
@@ -121,6 +157,7 @@ SCHEMAS = {
         },
     },
     "Action": ACTION,
+    "ActionDetail": ACTION_DETAIL,
     "ActionList": {
         "type": "object",
         "required": ["items"],
@@ -206,9 +243,22 @@ def paths() -> dict:
         },
         "/actions": {
             "get": {
-                "summary": "Policy actions",
+                "summary": "Policy actions with anonymous counts of published opinions",
                 "operationId": "listActions",
                 "responses": {"200": _json("ActionList", "Actions")},
+            }
+        },
+        "/actions/{code}": {
+            "get": {
+                "summary": "One policy action with its opinion counts and the city's updates",
+                "operationId": "getAction",
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": _json("ActionDetail", "The action"),
+                    "404": _json("Error", "No action has this code"),
+                },
             }
         },
     }

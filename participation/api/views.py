@@ -9,6 +9,7 @@ from participation.events import services as event_services
 from participation.events.models import Event, EventLanguage
 from participation.events.services import EventFilter
 from participation.extensions import csrf
+from participation.feedback import services as feedback_services
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 
@@ -95,8 +96,9 @@ def event_summary(event: Event) -> dict:
     }
 
 
-def action_summary(action: PolicyAction) -> dict:
-    """Describe a policy action for the API."""
+def action_summary(action: PolicyAction, counts: dict | None = None) -> dict:
+    """Describe a policy action for the API, with its anonymous counts of published opinions."""
+    counts = counts if counts is not None else feedback_services.stance_counts(action)
     return {
         "code": action.code,
         "title": action.t("title"),
@@ -106,6 +108,8 @@ def action_summary(action: PolicyAction) -> dict:
         "progress": action.progress,
         "feedback_open": action.feedback_open,
         "url": url_for("policy.action_detail", code=action.code, _external=True),
+        "stance_counts": {stance.value: number for stance, number in counts.items()},
+        "opinions": sum(counts.values()),
     }
 
 
@@ -181,8 +185,30 @@ def priorities():
 
 @bp.get("/actions")
 def actions():
-    """Every policy action."""
-    return jsonify({"items": [action_summary(a) for a in policy_services.all_actions()]})
+    """Every policy action with the counts of published opinions per stance."""
+    items = policy_services.all_actions()
+    counts = feedback_services.stance_counts_for(a.id for a in items)
+    return jsonify({"items": [action_summary(a, counts[a.id]) for a in items]})
+
+
+@bp.get("/actions/<code>")
+def action(code: str):
+    """One policy action with its opinion counts and the city's updates on it."""
+    try:
+        found = policy_services.get_action(code)
+    except policy_services.PolicyNotFound:
+        abort(404)
+    data = action_summary(found)
+    data["updates"] = [
+        {
+            "date": update.created_at.isoformat(),
+            "status": update.status.value,
+            "progress": update.progress,
+            "text": update.body,
+        }
+        for update in policy_services.action_updates(found)
+    ]
+    return jsonify(data)
 
 
 @bp.get("/openapi.json")

@@ -83,6 +83,14 @@ class Opinion(db.Model):
     action: Mapped[PolicyAction] = relationship("PolicyAction")  # noqa: F821
     user: Mapped[User | None] = relationship("User", foreign_keys=[user_id])  # noqa: F821
     event: Mapped[Event | None] = relationship("Event")  # noqa: F821
+    reports: Mapped[list[OpinionReport]] = relationship(
+        back_populates="opinion", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OpinionReport.created_at",
+    )
+
+    @property
+    def open_reports(self) -> list[OpinionReport]:
+        return [r for r in self.reports if r.resolved_at is None]
 
 
 class OpinionReport(db.Model):
@@ -102,4 +110,4 @@ class OpinionReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
 
-    opinion: Mapped[Opinion] = relationship()
+    opinion: Mapped[Opinion] = relationship(back_populates="reports")

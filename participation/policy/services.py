@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from participation.extensions import db
-from participation.policy.models import PolicyAction, PolicyDocument, Priority
+from participation.policy.models import (
+    ActionStatus,
+    ActionUpdate,
+    PolicyAction,
+    PolicyDocument,
+    Priority,
+)
 
 
 class PolicyNotFound(LookupError):
@@ -64,5 +71,99 @@ def all_actions() -> list[PolicyAction]:
             sa.select(PolicyAction)
             .options(selectinload(PolicyAction.priority))
             .order_by(PolicyAction.code)
+        )
+    )
+
+
+# --- closing the loop: staff report back on an action -------------------------------------
+
+
+class PolicyError(ValueError):
+    """A rule about policy actions was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+UPDATE_MAX_LENGTH = 5000
+
+
+def _require_staff(user) -> None:
+    from participation.accounts.models import Role
+
+    if not user.has_role(Role.STAFF):
+        raise PolicyError(_("Only policy staff can change policy actions."))
+
+
+def post_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
+    """Report back on an action, set its status and progress, and tell the residents who spoke."""
+    from participation.audit.services import record as audit
+    from participation.policy.mails import queue_update_mail
+
+    _require_staff(staff)
+    text = (body or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise PolicyError(_("Write what the city did."), "body")
+    if len(text) > UPDATE_MAX_LENGTH:
+        raise PolicyError(_("Write at most %(max)d characters.", max=UPDATE_MAX_LENGTH), "body")
+    try:
+        status = ActionStatus(status)
+    except ValueError:
+        raise PolicyError(_("Choose a status."), "status") from None
+    if progress is None or not 0 <= int(progress) <= 100:
+        raise PolicyError(_("Give the progress as a number from 0 to 100."), "progress")
+    update = ActionUpdate(
+        action=action, author_id=staff.id, body=text, status=status, progress=int(progress)
+    )
+    db.session.add(update)
+    action.status = status
+    action.progress = int(progress)
+    db.session.flush()
+    recipients = list(db.session.scalars(update_recipients(action)))
+    for user in recipients:
+        queue_update_mail(user, action, update)
+    audit(staff, "action.update", action, update_id=update.id, status=status.value,
+          progress=update.progress, mails=len(recipients))
+    return update
+
+
+def update_recipients(action: PolicyAction) -> sa.Select:
+    """Build the query for residents to tell about an update: authors who did not opt out."""
+    from participation.accounts.models import User
+    from participation.feedback.models import Opinion
+
+    return (
+        sa.select(User)
+        .where(
+            User.id.in_(sa.select(Opinion.user_id).where(Opinion.action_id == action.id)),
+            User.notify_updates.is_(True),
+            User.active.is_(True),
+            User.email_verified_at.is_not(None),
+        )
+        .order_by(User.id)
+    )
+
+
+def set_feedback_open(staff, action: PolicyAction, open_: bool) -> PolicyAction:
+    """Open or close an action for residents' feedback."""
+    from participation.audit.services import record as audit
+
+    _require_staff(staff)
+    if action.feedback_open != open_:
+        action.feedback_open = open_
+        db.session.flush()
+        audit(staff, "action.feedback_open" if open_ else "action.feedback_close", action)
+    return action
+
+
+def action_updates(action: PolicyAction) -> list[ActionUpdate]:
+    """Return the updates on an action, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ActionUpdate)
+            .where(ActionUpdate.action_id == action.id)
+            .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
         )
     )

@@ -35,12 +35,11 @@ def priority_detail(slug: str):
 @bp.get("/actions/<code>")
 @cached_page
 def action_detail(code: str):
-    """One policy action, its progress, and the events that discuss it."""
+    """One policy action: progress, updates, residents' opinions, and the events about it."""
+    from participation.feedback.views.public import render_action_page
+
     try:
         action = services.get_action(code)
     except services.PolicyNotFound:
         abort(404)
-    events = event_services.find_events(
-        event_services.EventFilter(action_id=action.id, include_past=True), per_page=20
-    ).items
-    return render_template("policy/action.html", action=action, events=events)
+    return render_action_page(action)

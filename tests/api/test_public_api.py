@@ -28,7 +28,7 @@ def response_schema(document: dict, path: str, status: str) -> str:
 def test_openapi_document_is_3_1_and_lists_every_api_path(openapi, app):
     assert openapi["openapi"].startswith("3.1")
     api_rules = {
-        r.rule.removeprefix("/api/v1").replace("<slug>", "{slug}")
+        r.rule.removeprefix("/api/v1").replace("<slug>", "{slug}").replace("<code>", "{code}")
         for r in app.url_map.iter_rules()
         if r.rule.startswith("/api/v1") and not r.rule.endswith("openapi.json")
     }

@@ -1,0 +1,40 @@
+"""Named errors of the accounts domain; each may name the form field it belongs to."""
+
+from __future__ import annotations
+
+
+class AccountError(Exception):
+    """A rule about accounts was broken; ``field`` names the form field it belongs to."""
+
+    def __init__(self, field: str | None, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class InvalidEmail(AccountError):
+    """The e-mail address is not a valid address."""
+
+
+class WeakPassword(AccountError):
+    """The new password does not meet the minimum length."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to confirm a change is wrong."""
+
+
+class InvalidToken(AccountError):
+    """A link from a mail is forged, already used or no longer valid."""
+
+
+class ExpiredToken(InvalidToken):
+    """A link from a mail was valid but is too old."""
+
+
+class LastAdmin(AccountError):
+    """The change would leave the platform without an administrator."""
+
+
+class NotAllowed(AccountError):
+    """The acting user may not do this."""

@@ -1,0 +1,239 @@
+"""Exports of residents' opinions for policy staff: every opinion, and a summary per action."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from participation.accounts.models import User
+from participation.events.models import Event
+from participation.events.services import brussels_day_start
+from participation.exports.writers import Column, Sheet
+from participation.extensions import db
+from participation.feedback.models import Opinion, OpinionStatus, Stance
+from participation.policy.models import PolicyAction, Priority
+
+#: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
+YIELD_PER = 1000
+#: Groups with fewer people than this are shown as "<5" outside admin exports.
+SMALL_GROUP = 5
+SMALL_GROUP_LABEL = "<5"
+
+OPINION_COLUMNS = [
+    Column("action_code", _l("Code of the policy action, e.g. A07")),
+    Column("action_title", _l("Title of the policy action, in the language of the export")),
+    Column("priority", _l("Priority (or chapter) the action belongs to, as its short name")),
+    Column("event", _l("Short name of the event the opinion came from, if any")),
+    Column("event_title", _l("Title of that event")),
+    Column("stance", _l("support, mixed or oppose")),
+    Column("text", _l("The opinion as written (plain text)")),
+    Column("language", _l("Language the author used the platform in: nl or en")),
+    Column("created_at", _l("When the opinion was first given, in UTC (ISO 8601)")),
+    Column("source", _l("online; after_event (given online by someone checked in at the event); "
+                        "at_event (recorded by an organiser at the event, not tied to a person)")),
+    Column("status", _l("published, or hidden by a moderator")),
+    Column("hidden_reason", _l("Why a moderator hid the opinion")),
+    Column("author_pseudonym", _l("Stable pseudonym of the author (a keyed hash, not reversible); "
+                                  "the same person has the same pseudonym on every action; "
+                                  "empty for feedback recorded at an event")),
+    Column("postcode", _l("Postcode (district of Ghent) the author gave with consent, if any")),
+    Column("age_band", _l("Age band the author gave with consent, if any")),
+    Column("author_name", _l("Author's name (personal data)"), personal=True),
+    Column("author_email", _l("Author's e-mail address (personal data)"), personal=True),
+]
+
+SUMMARY_COLUMNS = [
+    Column("action_code", _l("Code of the policy action")),
+    Column("action_title", _l("Title of the policy action, in the language of the export")),
+    Column("breakdown", _l("What the counts are grouped by: total, stance, postcode or age_band")),
+    Column("group", _l("The group: a stance, a postcode, an age band (unknown when not given)")),
+    Column("opinions", _l("Number of opinions in the group; groups of fewer than 5 are shown as "
+                          "<5 so nobody can be singled out (exact only in admin exports)")),
+]
+
+
+@dataclass
+class OpinionFilter:
+    """What staff asked to export; empty fields do not filter."""
+
+    priority: str | None = None
+    action: str | None = None
+    event: str | None = None
+    stance: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+
+    def as_dict(self) -> dict:
+        """Describe the filter for the audit log."""
+        return {k: (v.isoformat() if isinstance(v, date) else v)
+                for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def columns_for(columns: list[Column], personal: bool) -> list[Column]:
+    """Return the columns an export has: personal ones only when allowed."""
+    return [c for c in columns if personal or not c.personal]
+
+
+def _filtered(query: sa.Select, flt: OpinionFilter) -> sa.Select:
+    if flt.priority:
+        query = query.where(Priority.slug == flt.priority)
+    if flt.action:
+        query = query.where(PolicyAction.code == flt.action.upper())
+    if flt.event:
+        events = sa.select(Event.id).where(Event.slug == flt.event)
+        query = query.where(Opinion.event_id.in_(events))
+    if flt.stance:
+        query = query.where(Opinion.stance == Stance(flt.stance))
+    if flt.status:
+        query = query.where(Opinion.status == OpinionStatus(flt.status))
+    if flt.date_from:
+        query = query.where(Opinion.created_at >= brussels_day_start(flt.date_from))
+    if flt.date_to:
+        query = query.where(
+            Opinion.created_at < brussels_day_start(flt.date_to + timedelta(days=1))
+        )
+    return query
+
+
+def pseudonymiser():
+    """Return a function giving each user id a stable pseudonym: HMAC-SHA256, truncated."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    key = hmac.new(secret, b"participation:export:author-pseudonym", hashlib.sha256).digest()
+
+    def pseudonym(user_id: int | None) -> str | None:
+        if user_id is None:
+            return None
+        return hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()[:16]
+
+    return pseudonym
+
+
+def _title(language: str):
+    if language == "en":
+        return sa.func.coalesce(PolicyAction.title_en, PolicyAction.title_nl)
+    return PolicyAction.title_nl
+
+
+def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
+    """Yield one dict per opinion matching the filter, streamed from the database."""
+    pseudonym = pseudonymiser()
+    selected = [
+        Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
+        Priority.slug.label("priority"), Event.slug.label("event"),
+        Event.title.label("event_title"), Opinion.stance, Opinion.body, Opinion.locale,
+        Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
+        Opinion.postcode, Opinion.age_band,
+    ]
+    if personal:
+        selected += [User.name.label("author_name"), User.email.label("author_email")]
+    query = (
+        sa.select(*selected)
+        .select_from(Opinion)
+        .join(PolicyAction, PolicyAction.id == Opinion.action_id)
+        .join(Priority, Priority.id == PolicyAction.priority_id)
+        .outerjoin(Event, Event.id == Opinion.event_id)
+    )
+    if personal:
+        query = query.outerjoin(User, User.id == Opinion.user_id)
+    query = _filtered(query, flt).order_by(Opinion.id)
+    result = db.session.execute(
+        query.execution_options(stream_results=True, yield_per=YIELD_PER)
+    )
+    try:
+        for row in result:
+            item = {
+                "action_code": row.code,
+                "action_title": row.action_title,
+                "priority": row.priority,
+                "event": row.event,
+                "event_title": row.event_title,
+                "stance": row.stance,
+                "text": row.body,
+                "language": row.locale,
+                "created_at": row.created_at,
+                "source": row.source,
+                "status": row.status,
+                "hidden_reason": row.hidden_reason,
+                "author_pseudonym": pseudonym(row.user_id),
+                "postcode": row.postcode,
+                "age_band": row.age_band,
+            }
+            if personal:
+                item["author_name"] = row.author_name
+                item["author_email"] = row.author_email
+            yield item
+    finally:
+        result.close()
+
+
+def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> Sheet:
+    """The opinion export: its columns and its (lazy) rows."""
+    return Sheet("opinions", columns_for(OPINION_COLUMNS, personal),
+                 opinion_rows(flt, personal, language))
+
+
+def shown_count(number: int, exact: bool) -> int | str:
+    """Show a group's size, or '<5' for a small group outside admin exports."""
+    if not exact and 0 < number < SMALL_GROUP:
+        return SMALL_GROUP_LABEL
+    return number
+
+
+def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:
+    """Yield counts per action: in total, per stance, per postcode and per age band."""
+    base = (
+        sa.select(PolicyAction.id)
+        .select_from(Opinion)
+        .join(PolicyAction, PolicyAction.id == Opinion.action_id)
+        .join(Priority, Priority.id == PolicyAction.priority_id)
+    )
+    base = _filtered(base, flt)
+
+    def grouped(column) -> dict[int, list[tuple]]:
+        query = base.with_only_columns(PolicyAction.id, column, sa.func.count(Opinion.id))
+        query = query.group_by(PolicyAction.id, column).order_by(PolicyAction.id, column)
+        result: dict[int, list[tuple]] = {}
+        for action_id, group, number in db.session.execute(query):
+            result.setdefault(action_id, []).append((group, number))
+        return result
+
+    breakdowns = [
+        ("stance", grouped(Opinion.stance)),
+        ("postcode", grouped(Opinion.postcode)),
+        ("age_band", grouped(Opinion.age_band)),
+    ]
+    actions = db.session.execute(
+        sa.select(PolicyAction.id, PolicyAction.code, _title(language).label("title"))
+        .where(PolicyAction.id.in_(base.with_only_columns(PolicyAction.id).distinct()))
+        .order_by(PolicyAction.code)
+    ).all()
+    for action in actions:
+        common = {"action_code": action.code, "action_title": action.title}
+        stances = breakdowns[0][1].get(action.id, [])
+        total = sum(number for _, number in stances)
+        yield {**common, "breakdown": "total", "group": "all",
+               "opinions": shown_count(total, exact)}
+        for name, groups in breakdowns:
+            for group, number in groups.get(action.id, []):
+                label = getattr(group, "value", group) if group is not None else "unknown"
+                yield {**common, "breakdown": name, "group": label,
+                       "opinions": shown_count(number, exact)}
+
+
+def summary_sheet(flt: OpinionFilter, exact: bool, language: str = "nl") -> Sheet:
+    """The summary export per action."""
+    return Sheet("summary", SUMMARY_COLUMNS, summary_rows(flt, exact, language))
+
+
+EXPORTS = {
+    "opinions": (OPINION_COLUMNS, opinion_sheet),
+    "summary": (SUMMARY_COLUMNS, summary_sheet),
+}

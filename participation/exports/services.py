@@ -1,0 +1,22 @@
+"""Recording exports in the audit log: who, when, which filter, how many rows."""
+
+from __future__ import annotations
+
+from participation.audit.models import AuditEntry
+from participation.audit.services import record
+from participation.extensions import db
+
+
+def start_export(actor, kind: str, fmt: str, filters: dict, personal: bool) -> AuditEntry:
+    """Write the audit entry of an export before its first row is sent."""
+    return record(actor, f"export.{kind}", format=fmt, filters=filters,
+                  personal_data=personal, completed=False)
+
+
+def finish_export(entry_id: int, rows: int, completed: bool) -> None:
+    """Add the number of rows sent (and whether the download finished) to an export's entry."""
+    entry = db.session.get(AuditEntry, entry_id)
+    if entry is None:
+        return
+    entry.details = {**(entry.details or {}), "rows": rows, "completed": completed}
+    db.session.flush()

@@ -1,0 +1,173 @@
+"""Writers that turn an export (columns + a row generator) into CSV, XLSX or JSON, in chunks.
+
+Every writer yields bytes as it goes, so a response can stream them; every text cell goes
+through :func:`neutralise_cell` first.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import xlsxwriter
+from flask_babel import lazy_gettext as _l
+
+from participation.exports.cells import neutralise_cell
+
+CHUNK_SIZE = 64 * 1024
+UTF8_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export and its entry in the data dictionary."""
+
+    key: str
+    description: str
+    #: Holds personal data: only in exports made by an admin.
+    personal: bool = False
+
+
+@dataclass
+class Sheet:
+    """A named table: its columns and a generator of row dicts keyed by column key."""
+
+    name: str
+    columns: list[Column]
+    rows: Iterable[dict]
+
+
+def cell_value(value):
+    """Turn a Python value into what a cell holds: text, a number, or nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _safe(value):
+    return neutralise_cell(cell_value(value))
+
+
+def csv_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Write a sheet as UTF-8 CSV with a byte order mark (so Excel reads it as UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(UTF8_BOM)
+    writer.writerow([neutralise_cell(c.key) for c in sheet.columns])
+    # The header goes out at once, before the first row is read.
+    yield buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for row in sheet.rows:
+        writer.writerow([_safe(row.get(c.key)) for c in sheet.columns])
+        if buffer.tell() >= chunk_size:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def json_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Write a sheet as a JSON array of objects, streamed."""
+    yield b"["
+    parts: list[str] = []
+    size = 0
+    first = True
+    for row in sheet.rows:
+        item = {c.key: _json_value(row.get(c.key)) for c in sheet.columns}
+        text = ("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)
+        first = False
+        parts.append(text)
+        size += len(text)
+        if size >= chunk_size:
+            yield "".join(parts).encode("utf-8")
+            parts, size = [], 0
+    parts.append("\n]\n")
+    yield "".join(parts).encode("utf-8")
+
+
+def _json_value(value):
+    value = cell_value(value) if value is not None else None
+    return neutralise_cell(value)
+
+
+def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Write sheets to an XLSX workbook in a temporary file (constant memory), then stream it."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
+    os.close(handle)
+    try:
+        workbook = xlsxwriter.Workbook(path, {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        })
+        bold = workbook.add_format({"bold": True})
+        for sheet in sheets:
+            worksheet = workbook.add_worksheet(sheet.name[:31])
+            for col, column in enumerate(sheet.columns):
+                worksheet.write_string(0, col, column.key, bold)
+            for row_number, row in enumerate(sheet.rows, start=1):
+                for col, column in enumerate(sheet.columns):
+                    value = _safe(row.get(column.key))
+                    if isinstance(value, int | float):
+                        worksheet.write_number(row_number, col, value)
+                    elif value != "":
+                        worksheet.write_string(row_number, col, str(value))
+        workbook.close()
+        with open(path, "rb") as file:
+            while chunk := file.read(chunk_size):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": ("application/json", "json"),
+}
+
+
+def dictionary_sheet(columns: list[Column]) -> Sheet:
+    """The data dictionary of an export: one row per column, saying what it holds."""
+    return Sheet(
+        name="data dictionary",
+        columns=[
+            Column("column", _l("Name of the column in the export")),
+            Column("description", _l("What the column holds")),
+            Column("personal_data", _l("Whether the column holds personal data (admins only)")),
+        ],
+        rows=[
+            {"column": c.key, "description": str(c.description),
+             "personal_data": "yes" if c.personal else "no"}
+            for c in columns
+        ],
+    )
+
+
+def chunks(sheet: Sheet, fmt: str) -> Iterator[bytes]:
+    """Write an export in a format; XLSX gets the data dictionary as a second sheet."""
+    if fmt == "csv":
+        return csv_chunks(sheet)
+    if fmt == "json":
+        return json_chunks(sheet)
+    if fmt == "xlsx":
+        return xlsx_chunks([sheet, dictionary_sheet(sheet.columns)])
+    raise ValueError(f"unknown export format {fmt!r}")

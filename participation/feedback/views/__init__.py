@@ -1,0 +1,1 @@
+"""Views of the feedback domain, split by audience: residents (public) and staff."""

@@ -1,0 +1,74 @@
+"""``flask users``: the first accounts are made on the command line."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from participation.accounts import services
+from participation.accounts.models import Role
+from participation.audit.models import AuditEntry
+from participation.extensions import db
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_users_create_makes_a_verified_account_with_roles(runner):
+    result = runner.invoke(args=["users", "create", "Boss@Example.org", "--role", "admin",
+                                 "--role", "organiser", "--name", "The Boss",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Created verified account boss@example.org" in result.output
+    db.session.expire_all()
+    user = services.find_user_by_email("boss@example.org")
+    assert user.name == "The Boss"
+    assert user.email_verified
+    assert user.role_names == {Role.RESIDENT, Role.ADMIN, Role.ORGANISER}
+    assert services.authenticate("boss@example.org", PASSWORD) is user
+    actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+    assert sorted(actions) == ["role.grant", "role.grant"]
+
+
+def test_users_create_prompts_for_the_password_twice(runner):
+    result = runner.invoke(args=["users", "create", "staff@example.org", "--role", "staff",
+                                 "--password"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert services.authenticate("staff@example.org", PASSWORD) is not None
+
+
+def test_users_create_adds_roles_to_an_existing_account(runner, make_user):
+    make_user(email="ann@example.org", password=PASSWORD)
+    db.session.commit()
+    result = runner.invoke(args=["users", "create", "ann@example.org", "--role", "staff"])
+    assert result.exit_code == 0, result.output
+    assert "already existed" in result.output
+    db.session.expire_all()
+    user = services.find_user_by_email("ann@example.org")
+    assert user.role_names == {Role.RESIDENT, Role.STAFF}
+    assert services.authenticate("ann@example.org", PASSWORD) is user
+
+
+def test_users_create_refuses_a_short_password_and_creates_nothing(runner):
+    result = runner.invoke(args=["users", "create", "x@example.org", "--password-stdin"],
+                           input="short\n")
+    assert result.exit_code == 1
+    assert "at least 12 characters" in result.output
+    db.session.expire_all()
+    assert services.find_user_by_email("x@example.org") is None
+
+
+def test_users_create_refuses_an_unknown_role(runner):
+    result = runner.invoke(args=["users", "create", "x@example.org", "--role", "king",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 2
+
+
+def test_users_list_shows_accounts_and_roles(runner, make_user):
+    make_user(email="ann@example.org", roles=(Role.ADMIN,))
+    make_user(email="bob@example.org")
+    db.session.commit()
+    result = runner.invoke(args=["users", "list", "--role", "admin"])
+    assert result.exit_code == 0
+    assert "ann@example.org" in result.output
+    assert "bob@example.org" not in result.output
+    assert "1 account(s)." in result.output
