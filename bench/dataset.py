@@ -209,7 +209,7 @@ def _split(total: int, parts: int, rng: random.Random, spread: float = 0.6) -> l
 def load(url_dbname: str, scale: float = 1.0, seed: int = 2022, now: datetime | None = None,
          host: str = "127.0.0.1", port: int = 5432, user: str = "postgres") -> Loaded:
     """Recreate the database, create the schema and bulk-load the synthetic data set."""
-    from werkzeug.security import generate_password_hash
+    from participation.accounts.services import hash_password
 
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     sizes = Sizes.at(scale)
@@ -236,7 +236,7 @@ def load(url_dbname: str, scale: float = 1.0, seed: int = 2022, now: datetime | 
             for i, (slug, nl, en) in enumerate(TOPICS, 1)
         ))
         _load_policy(conn, sizes, rows, now)
-        staff_hash = generate_password_hash(STAFF_PASSWORD)
+        staff_hash = hash_password(STAFF_PASSWORD)
         with phase("users"):
             _load_users(conn, sizes, rows, rng, now, staff_hash)
         with phase("events"):
@@ -326,8 +326,7 @@ def _load_users(conn, sizes: Sizes, rows: dict, rng: random.Random, now: datetim
 
     def roles():
         granted = _ts(now - timedelta(days=900))
-        yield f"1{T}staff{T}{granted}"
-        yield f"1{T}admin{T}{granted}"
+        yield f"1{T}staff{T}{granted}"  # policy staff: exports without personal data
         for u in range(2, sizes.users + 1):
             yield f"{u}{T}resident{T}{granted}"
             if u <= ORGANISERS + 1:

@@ -53,17 +53,17 @@ class RssSampler(threading.Thread):
         self.interval = interval
         self.start_rss = {pid: rss_mb(pid) for pid in pids}
         self.peak = dict(self.start_rss)
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             for pid in self.pids:
                 self.peak[pid] = max(self.peak[pid], rss_mb(pid))
             time.sleep(self.interval)
 
     def finish(self) -> tuple[float, float]:
         """Stop sampling; return the highest RSS and the largest growth of one process."""
-        self._stop.set()
+        self._done.set()
         self.join()
         if not self.pids:
             return 0.0, 0.0

@@ -160,3 +160,22 @@ def _eventually(check, seconds: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True, "PAGE_CACHE_ENABLED": True, "PAGE_CACHE_LISTEN": False}
+
+    def test_visitor_without_session_gets_no_cookie_from_public_pages(
+        self, client, make_event, make_action
+    ):
+        action = make_action()
+        event = make_event(actions=[action])
+        db.session.commit()
+        for path in ("/", "/events", f"/events/{event.slug}", f"/actions/{action.code}",
+                     "/priorities", f"/priorities/{action.priority.slug}"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert "Set-Cookie" not in response.headers, path
+            assert response.headers["ETag"], path
