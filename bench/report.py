@@ -77,7 +77,7 @@ def targets(results: dict) -> dict:
     csv = (results.get("exports") or {}).get("csv")
     if csv and not csv.get("skipped"):
         out["csv_ratio_met"] = (csv.get("ratio_to_copy") or 0) >= MIN_EXPORT_RATIO
-        out["csv_memory_met"] = csv.get("rss_growth_mb", 0) < MAX_EXPORT_MB
+        out["csv_memory_met"] = csv.get("peak_rss_mb", 0) < MAX_EXPORT_MB
     return out
 
 
