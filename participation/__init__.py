@@ -54,7 +54,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from participation import models  # noqa: F401  (register every table)
     from participation.accounts import access  # noqa: F401  (session loader)
-    from participation.core import security
+    from participation.core import page_cache, security
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
@@ -63,6 +63,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=_select_locale)
     ext.limiter.init_app(app)
+    page_cache.init_app(app)
 
     security.refuse_unsafe_production(app)
     security.install(app)
@@ -93,7 +94,8 @@ def _select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False):
+    # Without a signed-in session there is no user to load (and no database query to run).
+    if "_user_id" in session and getattr(current_user, "is_authenticated", False):
         if current_user.locale in languages:
             return current_user.locale
     return request.accept_languages.best_match(languages) or "nl"
