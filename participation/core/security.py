@@ -78,4 +78,7 @@ def install(app: Flask) -> None:
         # One pass over the headers instead of a search per default (every response pays it).
         present = {key.lower() for key, _ in headers.items()}
         headers.extend([(k, v) for k, v in defaults if k.lower() not in present])
+        if response.mimetype == "text/html":
+            # Pages differ by language (Accept-Language on a first visit) and by session.
+            response.vary.update(("Accept-Language", "Cookie"))
         return response
