@@ -6,7 +6,7 @@ PORT ?= 5000
 MAIL_PORT ?= 8025
 export FLASK_APP := participation
 
-.PHONY: run test test-pg lint bench install install-dev migrate clean
+.PHONY: run test test-pg lint bench install install-dev migrate clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ test: install-dev
 ## The whole suite against the local PostgreSQL server.
 test-pg: install-dev
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Extract every user-facing string, update the Dutch and English catalogues, compile them.
+## Then translate what is new in participation/translations/nl/LC_MESSAGES/messages.po
+## (a test fails while a string has no Dutch translation) and run this again to compile.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+	  --ignore-dirs=".* __pycache__" --project=participation -w 100 \
+	  -o participation/translations/messages.pot .
+	$(BIN)/pybabel update -i participation/translations/messages.pot -d participation/translations -w 100
+	$(BIN)/pybabel compile -d participation/translations --statistics
 
 lint: install-dev
 	$(BIN)/ruff check .

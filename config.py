@@ -89,6 +89,14 @@ class Config:
 
     EVENTS_PER_PAGE = 12
 
+    #: Keep rendered public pages for visitors without a session (participation.core.page_cache).
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    #: Longest a kept page is served: pages depend on the clock (events end, registration closes).
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 10)
+    PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 500)
+    #: Follow other processes' changes through PostgreSQL LISTEN/NOTIFY.
+    PAGE_CACHE_LISTEN = True
+
 
 class ProductionConfig(Config):
     """Production: secure cookies and HSTS; unsafe settings are refused at start-up."""
@@ -108,6 +116,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     OUTBOX_SEND_AFTER_REQUEST = False
     RATELIMIT_ENABLED = False
+    #: Tests see every change at once; tests of the page cache turn it on.
+    PAGE_CACHE_ENABLED = False
+    PAGE_CACHE_LISTEN = False
     MAIL_PORT = 8025
     PUBLIC_BASE_URL = "http://localhost"
 

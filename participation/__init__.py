@@ -55,7 +55,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from participation import models  # noqa: F401  (register every table)
     from participation.accounts import access  # noqa: F401  (session loader)
-    from participation.core import security
+    from participation.core import page_cache, security
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
@@ -66,6 +66,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     # Flask-Limiter keeps the key prefix of the first app it was bound to; take this app's.
     ext.limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     ext.limiter.init_app(app)
+    page_cache.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -100,7 +101,8 @@ def _select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False):
+    # Without a signed-in session there is no user to load (and no database query to run).
+    if "_user_id" in session and getattr(current_user, "is_authenticated", False):
         if current_user.locale in languages:
             return current_user.locale
     return request.accept_languages.best_match(languages) or "nl"

@@ -182,6 +182,8 @@ def make_user(app):
     def make(email: str | None = None, roles=(Role.RESIDENT,), password: str | None = None,
              verified: bool = True, **fields) -> User:
         n = next(_counter)
+        # Tests read English pages unless they ask for Dutch; the site's default stays Dutch.
+        fields.setdefault("locale", "en")
         user = User(email=email or f"person{n}@example.org", name=fields.pop("name", f"Person {n}"),
                     email_verified_at=utcnow() if verified else None, **fields)
         if password is not None:

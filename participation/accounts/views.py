@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -240,6 +249,9 @@ def update_profile():
             put_error_on_form(form, error)
         else:
             db.session.commit()
+            # The chosen language applies from this very message on, over any earlier switch.
+            session["lang"] = current_user.locale
+            refresh()
             flash(_("Your details are saved."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", **_account_forms(profile=form)), 422

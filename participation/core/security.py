@@ -47,6 +47,15 @@ def refuse_unsafe_production(app: Flask) -> None:
 def install(app: Flask) -> None:
     """Add security headers to every response."""
     production = app.config.get("ENV_NAME") == "production"
+    defaults = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(self), geolocation=(), microphone=()"),
+    ]
+    if production:
+        defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
 
     @app.before_request
     def _refuse_nul_bytes():
@@ -66,11 +75,10 @@ def install(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # One pass over the headers instead of a search per default (every response pays it).
+        present = {key.lower() for key, _ in headers.items()}
+        headers.extend([(k, v) for k, v in defaults if k.lower() not in present])
+        if response.mimetype == "text/html":
+            # Pages differ by language (Accept-Language on a first visit) and by session.
+            response.vary.update(("Accept-Language", "Cookie"))
         return response

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -20,7 +21,13 @@ _ALLOWED_TAGS = {
 
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown to HTML that is safe to show: no scripts, no styles, safe links."""
-    html = _markdown.render(text or "")
+    return _render_markdown(text or "")
+
+
+@lru_cache(maxsize=512)
+def _render_markdown(text: str) -> Markup:
+    # A pure function of the text: event pages render the same descriptions again and again.
+    html = _markdown.render(text)
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -33,6 +40,13 @@ def render_markdown(text: str | None) -> Markup:
 
 def event_when(starts_at: datetime, ends_at: datetime) -> str:
     """Format an event's time span in Brussels time for the current locale."""
+    return _event_when(str(get_locale()), str(get_timezone()), starts_at, ends_at)
+
+
+# Babel's formatting is the costliest part of an event card; the result depends only on
+# the language, the time zone and the two datetimes, so it is kept (per process).
+@lru_cache(maxsize=4096)
+def _event_when(locale: str, timezone: str, starts_at: datetime, ends_at: datetime) -> str:
     same_day = format_date(starts_at, "yyyy-MM-dd") == format_date(ends_at, "yyyy-MM-dd")
     if same_day:
         return _(
@@ -50,12 +64,24 @@ def language_switch_url(language: str) -> str:
     return url_for("core.set_language", language=language, next=here)
 
 
+def _format(formatter, value, fmt: str) -> str:
+    if value is None:
+        return formatter(value, fmt)
+    return _formatted(formatter, str(get_locale()), str(get_timezone()), value, fmt)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(formatter, locale: str, timezone: str, value, fmt: str) -> str:
+    return formatter(value, fmt)
+
+
 def register(app: Flask) -> None:
     """Make the helpers available to every template."""
     app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
-    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": _format(format_date, value, fmt)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": _format(
+        format_datetime, value, fmt)
+    app.jinja_env.filters["time"] = lambda value, fmt="short": _format(format_time, value, fmt)
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["language_switch_url"] = language_switch_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from participation.core.page_cache import cached_page
 from participation.events import services as event_services
 from participation.policy import services as policy_services
 
@@ -13,6 +14,7 @@ bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
+@cached_page
 def home():
     """Next events and the four top priorities."""
     return render_template(

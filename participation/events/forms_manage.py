@@ -34,6 +34,11 @@ from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDe
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def _topic_id(value) -> int | None:
+    """Coerce the chosen topic; the empty placeholder option means none was chosen."""
+    return int(value) if value not in (None, "") else None
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -100,7 +105,7 @@ class EventForm(FlaskForm):
     )
     description = TextAreaField(_l("Description"), filters=[_strip],
                                 validators=[Length(max=20_000)])
-    topic_id = SelectField(_l("Topic"), coerce=int,
+    topic_id = SelectField(_l("Topic"), coerce=_topic_id,
                            validators=[DataRequired(_l("Choose a topic."))])
     starts_at = BrusselsDateTimeField(
         _l("Start"), validators=[InputRequired(_l("Enter the start date and time."))]

@@ -8,11 +8,13 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from participation.core.page_cache import cached_page, memo
 from participation.database import utcnow
 from participation.events import calendars, services
 from participation.events.forms import EventFilterForm
 from participation.events.models import EventLanguage
 from participation.events.structured_data import event_json_ld
+from participation.localized import current_language
 
 bp = Blueprint("events", __name__)
 
@@ -20,9 +22,10 @@ bp = Blueprint("events", __name__)
 def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
     """Read the catalogue filters from query parameters; invalid ones are reported, not used."""
     form = EventFilterForm(formdata=args, meta={"csrf": False})
-    topics = services.all_topics()
+    english = current_language() == "en"
     form.topic.choices = [SelectChoice("", _("All topics"))] + [
-        SelectChoice(t.slug, t.t("name")) for t in topics
+        SelectChoice(slug, (english and name_en) or name_nl)
+        for slug, name_nl, name_en in topic_names()
     ]
     flt = services.EventFilter()
     if args:
@@ -39,6 +42,13 @@ def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
     return form, flt
 
 
+def topic_names() -> list[tuple[str, str, str | None]]:
+    """Every topic as (slug, Dutch name, English name), kept until content changes."""
+    return memo("topic_names", lambda: [
+        (t.slug, t.name_nl, t.name_en) for t in services.all_topics()
+    ])
+
+
 def page_number(args) -> int:
     """Read the page number; anything odd means the first page."""
     try:
@@ -48,6 +58,7 @@ def page_number(args) -> int:
 
 
 @bp.get("/events")
+@cached_page
 def event_list():
     """The catalogue of events with its filters."""
     form, flt = filter_from_request(request.args)
@@ -57,6 +68,7 @@ def event_list():
 
 
 @bp.get("/events/<slug>")
+@cached_page
 def event_detail(slug: str):
     """Every fact about one event, and how to register."""
     try:

@@ -25,7 +25,7 @@ bp = Blueprint("manage_events", __name__, url_prefix="/manage/events")
 
 def _prepare(form: EventForm) -> list[tuple[Priority, list[PolicyAction]]]:
     """Fill the form's choices; return the policy actions grouped by priority."""
-    form.topic_id.choices = [SelectChoice(0, _("Choose a topic"))] + [
+    form.topic_id.choices = [SelectChoice("", _("Choose a topic"))] + [
         SelectChoice(t.id, t.t("name")) for t in all_topics()
     ]
     actions = list(

@@ -108,10 +108,18 @@ def pseudonymiser():
     secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
     key = hmac.new(secret, b"participation:export:author-pseudonym", hashlib.sha256).digest()
 
+    known: dict[int, str] = {}
+
     def pseudonym(user_id: int | None) -> str | None:
         if user_id is None:
             return None
-        return hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()[:16]
+        # One author often has several opinions: compute each pseudonym once per export.
+        found = known.get(user_id)
+        if found is None:
+            found = hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()[:16]
+            if len(known) < 100_000:
+                known[user_id] = found
+        return found
 
     return pseudonym
 

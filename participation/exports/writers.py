@@ -19,7 +19,7 @@ from datetime import date, datetime
 import xlsxwriter
 from flask_babel import lazy_gettext as _l
 
-from participation.exports.cells import neutralise_cell
+from participation.exports.cells import FORMULA_PREFIXES, neutralise_cell
 
 CHUNK_SIZE = 64 * 1024
 UTF8_BOM = "\ufeff"
@@ -60,6 +60,9 @@ def cell_value(value):
 
 
 def _safe(value):
+    # Most cells are text: check that first (this runs for every cell of every export).
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     return neutralise_cell(cell_value(value))
 
 
@@ -73,8 +76,10 @@ def csv_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
+    keys = [c.key for c in sheet.columns]
+    safe = _safe
     for row in sheet.rows:
-        writer.writerow([_safe(row.get(c.key)) for c in sheet.columns])
+        writer.writerow([safe(row.get(key)) for key in keys])
         if buffer.tell() >= chunk_size:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

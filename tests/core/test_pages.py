@@ -33,3 +33,8 @@ def test_language_switch_returns_to_the_same_page(client):
 def test_language_switch_refuses_to_redirect_elsewhere(client):
     response = client.get("/language/en?next=//evil.example/")
     assert response.headers["Location"] == "/"
+
+
+def test_pages_say_they_vary_by_language_and_session(client):
+    vary = client.get("/events").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary

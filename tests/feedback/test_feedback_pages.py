@@ -160,7 +160,7 @@ def test_signed_in_people_report_an_opinion_once(
 def test_organiser_records_feedback_at_their_event_through_a_form(
     client, login, make_user, make_action, make_event
 ):
-    action = make_action(title_nl="Youth exchange")
+    action = make_action(title_nl="Youth exchange", title_en="Youth exchange")
     organiser = make_user(roles=(Role.ORGANISER,))
     event = make_event(actions=[action], organisers=[organiser],
                        starts_at=utcnow() - timedelta(hours=1))

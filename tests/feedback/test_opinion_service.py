@@ -6,12 +6,20 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from participation.accounts.models import AgeBand, Role
 from participation.database import utcnow
 from participation.extensions import db
 from participation.feedback import services
 from participation.feedback.models import Opinion, OpinionSource, Stance
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    """Read the service's messages in English (the site's default language is Dutch)."""
+    with force_locale("en"):
+        yield
 
 
 def test_verified_resident_gives_an_opinion_on_an_open_action(resident, make_action):

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from participation.events.models import Event
 from participation.extensions import db
@@ -22,6 +23,7 @@ def sign_up(app):
 
     def sign_up(event: Event, email: str | None = None, **fields) -> services.RegistrationResult:
         n = next(_people)
+        fields.setdefault("locale", "en")
         return services.register(
             event,
             name=fields.pop("name", f"Resident {n}"),
@@ -79,3 +81,10 @@ def outbox(app):
 def statuses(app):
     """Count an event's registrations per status."""
     return rows_by_status
+
+
+@pytest.fixture(autouse=True)
+def _english(app):
+    """Read the service's messages in English (the site's default language is Dutch)."""
+    with force_locale("en"):
+        yield

@@ -310,7 +310,10 @@ def test_a_manage_token_leads_back_to_its_registration_and_a_tampered_one_does_n
     registration = sign_up(make_event()).registration
     token = services.manage_token(registration)
     assert services.registration_from_token(token) == registration
-    for bad in (token[:-1] + ("A" if token[-1] != "A" else "B"), "", "x" * 400, "abc.def"):
+    # Change a character in the middle: the last base64 character may carry unused bits.
+    mid = len(token) // 2
+    tampered = token[:mid] + ("A" if token[mid] != "A" else "B") + token[mid + 1:]
+    for bad in (tampered, "", "x" * 400, "abc.def"):
         with pytest.raises(services.InvalidManageLink):
             services.registration_from_token(bad)
 

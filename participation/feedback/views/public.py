@@ -86,7 +86,9 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         opinions=page,
         own=own,
         opinion_form=opinion_form,
-        report_form=report_form or ReportForm(formdata=None),
+        # Only signed-in visitors see report forms: building one for anybody else would put
+        # a CSRF token in their session, give them a cookie and make the page uncacheable.
+        report_form=report_form or (ReportForm(formdata=None) if user else None),
         report_for=report_for,
         author_label=services.author_label,
         sign_in_url=_sign_in_url(),

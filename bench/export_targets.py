@@ -1,0 +1,106 @@
+"""Find the opinions export in the app, sign in as staff, and measure CSV and XLSX against COPY."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookies import SimpleCookie
+
+import psycopg
+
+from bench.dataset import STAFF_EMAIL, STAFF_PASSWORD
+
+EXPORT_RULE = "/staff/exports/<any(opinions, summary):kind>.<any(csv, xlsx, json):fmt>"
+SIGN_IN = "/account/sign-in"
+#: The same rows and columns as the staff export of every opinion (Dutch titles), as
+#: PostgreSQL would write them itself; the author pseudonym (an HMAC computed in Python)
+#: is stood in for by the user id.
+COPY_SELECT = """
+SELECT pa.code AS action_code, pa.title_nl AS action_title, pr.slug AS priority,
+       e.slug AS event, e.title AS event_title, o.stance, o.body AS text, o.locale AS language,
+       o.created_at, o.source, o.status, o.hidden_reason, o.user_id AS author_pseudonym,
+       o.postcode, o.age_band
+FROM opinions o
+JOIN policy_actions pa ON pa.id = o.action_id
+JOIN priorities pr ON pr.id = pa.priority_id
+LEFT JOIN events e ON e.id = o.event_id
+ORDER BY o.id
+"""
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def find(app) -> dict | None:
+    """Return what is needed to measure the opinions export, or None when the app has none."""
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    if EXPORT_RULE not in rules or SIGN_IN not in rules:
+        return None
+    return {"csv": "/staff/exports/opinions.csv", "xlsx": "/staff/exports/opinions.xlsx"}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _cookies(headers, jar: SimpleCookie) -> None:
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+
+
+def sign_in(base_url: str) -> str:
+    """Sign in as the benchmark's staff account; return the Cookie header to send."""
+    jar: SimpleCookie = SimpleCookie()
+    with urllib.request.urlopen(base_url + SIGN_IN, timeout=30) as response:
+        html = response.read().decode("utf-8")
+        _cookies(response.headers, jar)
+    match = _TOKEN.search(html)
+    token = (match.group(1) or match.group(2)) if match else ""
+    data = urllib.parse.urlencode({"email": STAFF_EMAIL, "password": STAFF_PASSWORD,
+                                   "csrf_token": token, "next": ""}).encode()
+    # The session cookie is Secure (production): carry it by hand over plain HTTP.
+    request = urllib.request.Request(base_url + SIGN_IN, data=data, headers={
+        "Cookie": "; ".join(f"{k}={m.value}" for k, m in jar.items())})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(request, timeout=30)
+        raise RuntimeError("signing in as the benchmark's staff account failed")
+    except urllib.error.HTTPError as answer:
+        if answer.code not in (302, 303):
+            raise RuntimeError(f"signing in answered {answer.code}") from answer
+        _cookies(answer.headers, jar)
+    return "; ".join(f"{k}={m.value}" for k, m in jar.items())
+
+
+def measure(found: dict, server, conninfo: str, exports) -> dict:
+    """Measure PostgreSQL's COPY of the rows, then the CSV and XLSX downloads."""
+    rows, size, seconds = exports.copy_baseline(conninfo, COPY_SELECT)
+    out: dict = {"copy": {"rows": rows, "bytes": size, "seconds": round(seconds, 3),
+                          "rows_per_s": rows / seconds if seconds else 0.0}}
+    print(f"  PostgreSQL COPY: {rows:,} rows in {seconds:.2f} s", flush=True)
+    cookie = sign_in(server.base_url)
+    for fmt, path in found.items():
+        result = exports.measure_http(f"opinions.{fmt}", server.base_url + path, cookie,
+                                      server.worker_pids())
+        if fmt != "csv":  # rows cannot be counted in the bytes: the audit log has the count
+            result.rows = _rows_in_audit_log(conninfo, fmt) or result.rows
+        result.rows_per_s = result.rows / result.seconds if result.seconds else 0.0
+        if rows and seconds:
+            result.ratio_to_copy = round(result.rows_per_s / out["copy"]["rows_per_s"], 3)
+        out[fmt] = result.as_dict()
+        print(f"  export {fmt}: {result.rows:,} rows in {result.seconds:.2f} s "
+              f"({result.rows_per_s:,.0f} rows/s), worker peak {result.peak_rss_mb:.0f} MB "
+              f"(+{result.rss_growth_mb:.0f} MB)", flush=True)
+    return out
+
+
+def _rows_in_audit_log(conninfo: str, fmt: str) -> int | None:
+    with psycopg.connect(conninfo) as conn:
+        found = conn.execute(
+            "SELECT details FROM audit_log WHERE action = 'export.opinions' "
+            "ORDER BY id DESC LIMIT 1").fetchone()
+    if not found:
+        return None
+    details = found[0] or {}
+    return details.get("rows") if details.get("format") == fmt else None

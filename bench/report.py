@@ -1,0 +1,171 @@
+"""Print progress and the final table; check the targets of issue 8."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import psycopg
+
+LABELS = {
+    "hello": "bare Flask hello (ceiling)",
+    "event_list": "event list, filtered, page 3",
+    "event_page": "event page",
+    "action_page": "action page",
+    "event_page_304": "event page, revalidated (304)",
+    "event_list_uncached": "event list, rendered (no page cache)",
+    "event_page_uncached": "event page, rendered (no page cache)",
+    "action_page_uncached": "action page, rendered (no page cache)",
+    "registrations_exactly_100_confirmed": "registrations: exactly 100 confirmed, rest waiting",
+    "csv_ratio_met": f"CSV export at least {0.5} of COPY's speed",
+    "csv_memory_met": "CSV export peak memory under 150 MB",
+}
+#: Issue 8: at least half the bare Flask ceiling, p99 under 50 ms at 16 connections.
+MIN_RATIO = 0.5
+MAX_P99_MS = 50.0
+MIN_EXPORT_RATIO = 0.5
+MAX_EXPORT_MB = 150.0
+
+
+def progress(name: str, page: dict) -> None:
+    print(f"  {LABELS.get(name, name):40} {page['rps']:9.0f} req/s  p50 {page['p50_ms']:7.1f} ms"
+          f"  p99 {page['p99_ms']:7.1f} ms  errors {page['errors'] + page['non_2xx']}",
+          flush=True)
+
+
+def progress_registrations(result) -> None:
+    print(f"  registrations: {result.accepted} accepted in {result.seconds:.2f} s "
+          f"({result.registrations_per_s:.0f}/s); confirmed {result.confirmed}, "
+          f"waiting {result.waiting}, counters match: {result.counters_match}", flush=True)
+
+
+def etag_of(url: str) -> str | None:
+    """The ETag a page is served with, if any."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.headers.get("ETag")
+
+
+def paths_from_database(conninfo: str) -> dict[str, str]:
+    """Pick the pages to measure from a database loaded by an earlier run."""
+    from bench.dataset import CONTENTION_SLUG
+
+    with psycopg.connect(conninfo) as conn:
+        slug = conn.execute(
+            "SELECT slug FROM events WHERE status = 'published' AND starts_at > now() "
+            "AND waiting_count > 0 AND slug != %s ORDER BY id LIMIT 1", (CONTENTION_SLUG,)
+        ).fetchone()[0]
+        code = conn.execute("SELECT code FROM policy_actions ORDER BY code LIMIT 1").fetchone()[0]
+    return {"event_list": "/events?topic=future-of-europe&language=nl&page=3",
+            "event_page": f"/events/{slug}", "action_page": f"/actions/{code}"}
+
+
+def targets(results: dict) -> dict:
+    """Say which targets of issue 8 were met."""
+    pages = results["pages"]
+    out: dict = {}
+    for name in ("event_list", "event_page", "event_list_uncached", "event_page_uncached"):
+        page = pages.get(name)
+        if page:
+            out[name] = {"ratio_met": page["ratio"] >= MIN_RATIO,
+                         "p99_met": page["p99_ms"] < MAX_P99_MS}
+    queries = results.get("queries", {})
+    out["queries_constant"] = "checked by tests/events/test_event_queries.py"
+    out["queries"] = {name: q["queries"] for name, q in queries.items()}
+    registrations = results.get("registrations", {})
+    if not registrations.get("skipped"):
+        out["registrations_exactly_100_confirmed"] = bool(
+            registrations.get("exactly_capacity_confirmed") and registrations.get("counters_match"))
+    csv = (results.get("exports") or {}).get("csv")
+    if csv and not csv.get("skipped"):
+        out["csv_ratio_met"] = (csv.get("ratio_to_copy") or 0) >= MIN_EXPORT_RATIO
+        out["csv_memory_met"] = csv.get("peak_rss_mb", 0) < MAX_EXPORT_MB
+    return out
+
+
+def _yes(value: bool) -> str:
+    return "met" if value else "MISSED"
+
+
+def _fmt(value, spec: str, empty: str = "-") -> str:
+    return empty if value is None else format(value, spec)
+
+
+def _sql_column(name: str, queries: dict) -> str:
+    if name == "hello":
+        return "-"
+    if name.endswith("_304"):
+        return "0"
+    base = name.removesuffix("_uncached")
+    counted = queries.get(base, {}).get("queries")
+    if counted is None:
+        return "?"
+    return str(counted) if name.endswith("_uncached") else f"0/{counted}"
+
+
+def table(results: dict) -> str:
+    """The plain-text table of one run."""
+    lines = [
+        f"Benchmark at scale {results['scale']:g} on {results['machine']['cpus']} CPUs: "
+        f"{results['server']}; {results['load_generator']}",
+    ]
+    data = results.get("dataset", {})
+    if data.get("rows"):
+        rows = data["rows"]
+        lines.append(
+            f"Data: {rows.get('events', 0):,} events, {rows.get('registrations', 0):,} "
+            f"registrations, {rows.get('users', 0):,} users, {rows.get('policy_actions', 0)} "
+            f"actions, {rows.get('opinions', 0):,} opinions; loaded in {data['seconds']:.1f} s")
+    lines.append("")
+    header = f"{'page':42} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'SQL':>6}"
+    lines += [header, "-" * len(header)]
+    queries = results.get("queries", {})
+    for name, page in results["pages"].items():
+        lines.append(
+            f"{LABELS.get(name, name):42} {page['rps']:8.0f} {page['p50_ms']:8.1f} "
+            f"{page['p99_ms']:8.1f} {_fmt(page.get('ratio'), '.2f'):>6} "
+            f"{_sql_column(name, queries):>6}")
+    lines.append("ratio: req/s over the hello ceiling measured in the same rounds; SQL: "
+                 "statements per request, 0/n = kept page / rendered page")
+    lines.append("")
+    registrations = results.get("registrations", {})
+    if registrations.get("skipped"):
+        lines.append(f"registrations under contention: {registrations['skipped']}")
+    elif registrations:
+        lines.append(
+            f"registrations under contention: {registrations['accepted']} sign-ups from "
+            f"{registrations['concurrency']} connections for 100 places in "
+            f"{registrations['seconds']:.2f} s = {registrations['registrations_per_s']:.0f}/s; "
+            f"confirmed {registrations['confirmed']}, waiting {registrations['waiting']}, "
+            f"failed {registrations['failed']}; counters match the rows: "
+            f"{'yes' if registrations['counters_match'] else 'NO'}")
+    export = results.get("exports", {})
+    if export.get("skipped"):
+        lines.append(f"opinions export: {export['skipped']}")
+    elif export:
+        copy = export.get("copy", {})
+        lines.append(f"opinions export ({copy.get('rows', 0):,} rows); PostgreSQL COPY: "
+                     f"{copy.get('rows_per_s', 0):,.0f} rows/s")
+        for kind in ("csv", "xlsx"):
+            e = export.get(kind)
+            if not e:
+                continue
+            if e.get("skipped"):
+                lines.append(f"  {kind}: {e['skipped']}")
+                continue
+            lines.append(
+                f"  {kind}: {e['rows']:,} rows in {e['seconds']:.2f} s = "
+                f"{e['rows_per_s']:,.0f} rows/s, ratio to COPY "
+                f"{_fmt(e.get('ratio_to_copy'), '.2f')}, worker peak RSS "
+                f"{e['peak_rss_mb']:.0f} MB (+{e['rss_growth_mb']:.0f} MB during the export)")
+    lines.append("")
+    lines.append("targets (issue 8):")
+    for name, verdict in results.get("targets", {}).items():
+        if name in ("queries", "queries_constant"):
+            continue
+        if isinstance(verdict, dict):
+            verdict = (f"ratio >= {MIN_RATIO}: {_yes(verdict['ratio_met'])}, "
+                       f"p99 < {MAX_P99_MS:g} ms: {_yes(verdict['p99_met'])}")
+        else:
+            verdict = _yes(verdict)
+        lines.append(f"  {LABELS.get(name, name)}: {verdict}")
+    lines.append(f"total time {results.get('total_seconds', 0):.0f} s")
+    return "\n".join(lines)

@@ -1,0 +1,196 @@
+"""``make bench``: load the data set, serve, drive, and print one table.
+
+    python -m bench.run [--scale 1.0] [--duration 10] [--connections 16] [--reuse-data]
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and, preferably, ``wrk``.
+The same figures are written as JSON under bench/results/ so two runs can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import contention, dataset, exports, queries, report
+from bench.load import LoadGenerator
+from bench.server import Server, ServerSettings, app_environment
+
+RESULTS = Path(__file__).resolve().parent / "results"
+APP_SPEC = "participation:create_app()"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="size of the data set; 1.0 is the Conference's scale")
+    parser.add_argument("--duration", type=float, default=10,
+                        help="seconds each page is measured, over all rounds")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per page")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measure the pages in turn this many times (the duration is split)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"),
+                        help="gunicorn worker class (sync: one request at a time per process)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--database", default="participation_bench")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5432)
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="keep the database of the previous run instead of reloading it")
+    parser.add_argument("--registrations", type=int, default=300,
+                        help="sign-ups posted for the event with 100 places")
+    parser.add_argument("--registration-concurrency", type=int, default=32)
+    parser.add_argument("--skip-uncached", action="store_true",
+                        help="do not measure the pages with the page cache turned off")
+    parser.add_argument("--tool", default="wrk", choices=("wrk", "aiohttp"))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    url = dataset.sqlalchemy_url(args.database, args.host, args.port)
+    conninfo = f"host={args.host} port={args.port} user=postgres dbname={args.database}"
+    results: dict = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "scale": args.scale,
+        "connections": args.connections,
+        "duration_s": args.duration,
+    }
+
+    if args.reuse_data:
+        print("Reusing the data set in", args.database)
+        paths = report.paths_from_database(conninfo)
+        results["dataset"] = {"reused": True}
+    else:
+        print(f"Loading the data set at scale {args.scale:g} into {args.database} ...",
+              flush=True)
+        loaded = dataset.load(args.database, args.scale, host=args.host, port=args.port)
+        print(f"  loaded {sum(loaded.rows.values()):,} rows in {loaded.seconds:.1f} s "
+              f"({', '.join(f'{k} {v}s' for k, v in loaded.phases.items())})", flush=True)
+        results["dataset"] = {"seconds": round(loaded.seconds, 2), "rows": loaded.rows,
+                              "phases": loaded.phases}
+        paths = {"event_list": loaded.list_query, "event_page": f"/events/{loaded.event_slug}",
+                 "action_page": f"/actions/{loaded.action_code}"}
+    results["paths"] = paths
+
+    print("Counting SQL statements per page ...", flush=True)
+    results["queries"] = queries.statements_per_page(url, paths)
+
+    settings = ServerSettings(workers=args.workers, worker_class=args.worker_class,
+                              threads=args.threads)
+    generator = LoadGenerator(args.connections, args.duration, args.warmup, prefer=args.tool)
+    results["server"] = settings.describe()
+    results["load_generator"] = f"{generator.tool}, {args.connections} connections, " \
+                                f"{args.duration:g} s per page after {args.warmup:g} s warm-up"
+    print(f"Serving with {settings.describe()}; load from {generator.tool}.", flush=True)
+
+    env = app_environment(url)
+    env_uncached = dict(env, PAGE_CACHE_ENABLED="false")
+    with contextlib.ExitStack() as stack:
+        hello = stack.enter_context(Server("bench.hello:app", settings))
+        app = stack.enter_context(Server(APP_SPEC, settings, env=env, probe="/healthz"))
+        targets = {"hello": (hello.base_url + "/", None)}
+        targets.update({name: (app.base_url + path, None) for name, path in paths.items()})
+        etag = report.etag_of(app.base_url + paths["event_page"])
+        if etag:
+            targets["event_page_304"] = (app.base_url + paths["event_page"],
+                                         {"If-None-Match": etag})
+        if not args.skip_uncached:
+            uncached = stack.enter_context(
+                Server(APP_SPEC, settings, env=env_uncached, probe="/healthz"))
+            targets.update({f"{name}_uncached": (uncached.base_url + path, None)
+                            for name, path in paths.items()})
+        pages = measure_in_rounds(generator, targets, args.rounds)
+        results["registrations"] = measure_registrations(args, app, url, conninfo)
+        results["exports"] = measure_exports(app, url, conninfo)
+
+    results["pages"] = pages
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    results["targets"] = report.targets(results)
+
+    print()
+    print(report.table(results))
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    out.write_text(json.dumps(results, indent=2, default=str))
+    print(f"\nWritten to {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+    return results
+
+
+def measure_in_rounds(generator: LoadGenerator, targets: dict, rounds: int) -> dict:
+    """Measure every page in turn, several rounds, so that noise on a shared machine hits all.
+
+    Each page's ratio is the median over rounds of its req/s divided by the hello req/s of
+    the same round; req/s is over all rounds; p50 and p99 are the medians of the rounds.
+    """
+    per_round: dict[str, list[dict]] = {name: [] for name in targets}
+    for number in range(rounds):
+        for name, (target, headers) in targets.items():
+            warm = generator.warmup if number == 0 else 0
+            run = generator.measure(target, headers=headers, seconds=generator.seconds / rounds,
+                                    warmup=warm).as_dict()
+            per_round[name].append(run)
+        print(f"  round {number + 1}/{rounds}: " + ", ".join(
+            f"{name} {runs[-1]['rps']:.0f}/s" for name, runs in per_round.items()), flush=True)
+    pages: dict[str, dict] = {}
+    for name, runs in per_round.items():
+        requests = sum(r["requests"] for r in runs)
+        seconds = sum(r["seconds"] for r in runs)
+        ratios = [r["rps"] / h["rps"] for r, h in zip(runs, per_round["hello"], strict=True)]
+        pages[name] = {
+            "url": runs[0]["url"], "rps": requests / seconds, "requests": requests,
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "p99_ms_worst_round": max(r["p99_ms"] for r in runs),
+            "errors": sum(r["errors"] for r in runs),
+            "non_2xx": sum(r["non_2xx"] for r in runs),
+            "ratio": round(statistics.median(ratios), 3),
+            "rounds": runs,
+        }
+        report.progress(name, pages[name])
+    return pages
+
+
+def measure_registrations(args, app: Server, url: str, conninfo: str) -> dict:
+    """Registrations per second for one event with 100 places, if the feature is there."""
+    with queries.bench_app(url) as flask_app:
+        available = contention.registration_available(flask_app)
+    if not available:
+        note = "skipped: the registration form (POST /events/<slug>/register) is not in this app"
+        print("  registrations:", note, flush=True)
+        return {"skipped": note}
+    result = contention.run(app.base_url, dataset.CONTENTION_SLUG, conninfo,
+                            dataset.CONTENTION_CAPACITY, args.registrations,
+                            args.registration_concurrency)
+    report.progress_registrations(result)
+    return result.as_dict()
+
+
+def measure_exports(app: Server, url: str, conninfo: str) -> dict:
+    """The full opinions export as CSV and XLSX, if the feature is there."""
+    from bench import export_targets
+
+    with queries.bench_app(url) as flask_app:
+        found = export_targets.find(flask_app)
+    if found is None:
+        note = "skipped: no opinions export (CSV/XLSX under /staff/...) in this app"
+        print("  exports:", note, flush=True)
+        return {"skipped": note}
+    return export_targets.measure(found, app, conninfo, exports)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

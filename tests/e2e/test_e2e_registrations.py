@@ -1,0 +1,113 @@
+"""Residents register, read their mail, manage and cancel, and move up the waiting list."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation.extensions import db
+from participation.mail.sender import deliver_pending
+from participation.registrations import services as registrations
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def green_deal_evening(make_event, make_topic):
+    green = make_topic(slug="european-green-deal")
+    green.name_nl, green.name_en = "Europese Green Deal", "European Green Deal"
+    make_event(slug="other-evening", title="Toekomstavond")
+    event = make_event(slug="green-deal-evening", title="Green Deal-avond", topic=green,
+                       capacity=20, step_free=True)
+    db.session.commit()
+    return event
+
+
+def test_resident_finds_registers_reads_the_mail_and_cancels(
+    browse, persona, mailbox, green_deal_evening
+):
+    tab = browse(**persona)
+    page = tab.page
+    tab.goto("/")
+    tab.click(page.locator("main a.button[href='/events']"))
+    page.locator("#topic").select_option("european-green-deal")
+    page.locator("#free_places").check()
+    tab.click(page.locator("form.filters button[type=submit]"))
+    tab.click(page.locator(".results a[href='/events/green-deal-evening']"))
+    tab.click(page.locator(".register-box a[href$='/register']"), name="register")
+
+    # Sending the empty form shows every problem at the top, linked to its field.
+    tab.click(page.locator("form.registration-form button[type=submit]"),
+              name="register-errors")
+    summary = page.locator(".error-summary")
+    assert summary.locator("a[href='#name']").is_visible()
+    assert summary.locator("a[href='#email']").is_visible()
+    assert summary.locator("a[href='#consent']").is_visible()
+    summary.locator("a[href='#email']").click()
+    assert page.evaluate("document.activeElement.id") == "email"
+
+    page.locator("#name").fill("An Peeters")
+    page.locator("#email").fill("an@example.org")
+    page.locator("#needs_step_free").check()
+    page.locator("#consent").check()
+    tab.click(page.locator("form.registration-form button[type=submit]"), name="registered")
+    assert "an@example.org" in page.locator("main").inner_text()
+
+    mail = mailbox.wait_for("an@example.org")
+    # The mail speaks the language the resident registered in.
+    expected = {"nl": "Je plaats voor Green Deal-avond is bevestigd",
+                "en": "Your place at Green Deal-avond is confirmed"}
+    assert mail["Subject"] == expected[persona["locale"][:2]]
+    manage_url = mailbox.link(mail, "/registrations/")
+
+    tab.page.goto(manage_url)
+    tab.check(name="manage")
+    assert page.locator(".registration-status").is_visible()
+    tab.click(page.locator("a[href$='/cancel']"), name="cancel")
+    tab.click(page.locator("main form button[type=submit]"))
+    assert page.locator(".flash-success").is_visible()
+    assert page.locator("a[href$='/cancel']").count() == 0
+
+    receipt = mailbox.wait_for("an@example.org", count=2)
+    assert "an@example.org" in receipt["To"]
+    db.session.rollback()
+    db.session.refresh(green_deal_evening)
+    assert green_deal_evening.confirmed_count == 0
+
+
+def test_waiting_list_resident_is_promoted_when_a_place_comes_free(
+    browse, persona, mailbox, make_event
+):
+    event = make_event(slug="full-evening", title="Full evening", capacity=1)
+    registrations.register(event, name="Alice", email="alice@example.org", locale="en")
+    db.session.commit()
+    deliver_pending()
+    db.session.commit()
+
+    bob = browse(**persona)
+    page = bob.page
+    bob.goto("/events/full-evening", name="event-full")
+    assert page.locator(".badge-full").is_visible()
+    bob.click(page.locator(".register-box a[href$='/register']"), name="register-waiting")
+    page.locator("#name").fill("Bob Janssens")
+    page.locator("#email").fill("bob@example.org")
+    page.locator("#consent").check()
+    bob.click(page.locator("form.registration-form button[type=submit]"), name="waiting")
+    assert page.locator(".waiting-position").is_visible()
+    assert "1" in page.locator(".waiting-position").inner_text()
+    mailbox.wait_for("bob@example.org")
+
+    # Alice cancels through the link in her mail: Bob gets her place and a mail saying so.
+    alice = browse(locale=persona["locale"])
+    alice_link = mailbox.link(mailbox.wait_for("alice@example.org"), "/registrations/")
+    alice.page.goto(alice_link)
+    alice.check()
+    alice.click(alice.page.locator("a[href$='/cancel']"))
+    alice.click(alice.page.locator("main form button[type=submit]"))
+
+    promoted = mailbox.wait_for("bob@example.org", count=2)
+    bob.page.goto(mailbox.link(promoted, "/registrations/"))
+    bob.check(name="manage-promoted")
+    db.session.rollback()
+    db.session.refresh(event)
+    assert (event.confirmed_count, event.waiting_count) == (1, 0)
+    assert page.locator("a[href$='/cancel']").is_visible()

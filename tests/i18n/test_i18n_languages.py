@@ -1,0 +1,119 @@
+"""Pages speak Dutch unless English is asked for; mails speak the registrant's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from participation.extensions import db
+from participation.mail.models import OutboxMessage
+from participation.registrations import services as registrations
+
+REGISTRATION = {"name": "An Peeters", "email": "an@example.org", "consent": "y"}
+
+
+def mails_to(address: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
+        .order_by(OutboxMessage.id)
+    ))
+
+
+def test_pages_are_dutch_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert "Geef je mening over het internationaal beleid van Gent" in page
+    assert "Ga naar de hoofdinhoud" in page
+
+
+def test_pages_are_dutch_for_a_browser_asking_for_a_language_we_do_not_offer(client):
+    page = client.get("/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).get_data(as_text=True)
+    assert "Geef je mening" in page
+
+
+def test_pages_are_english_when_the_browser_asks_for_it(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Skip to main content" in page and "Find an event" in page
+
+
+def test_the_chosen_language_wins_over_the_browser_and_is_remembered(client):
+    client.get("/language/en?next=/events")
+    page = client.get("/events", headers={"Accept-Language": "nl-BE"}).get_data(as_text=True)
+    assert "<h1>Events</h1>" in page
+    client.get("/language/nl?next=/events")
+    page = client.get("/events", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Evenementen</h1>" in page
+
+
+def test_form_errors_are_translated(client, make_event):
+    make_event(slug="avond")
+    db.session.commit()
+    page = client.post("/events/avond/register", data={}).get_data(as_text=True)
+    assert "Er is een probleem" in page
+    assert "Vul je naam in." in page
+    page = client.post("/events/avond/register", data={},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "There is a problem" in page and "Enter your name." in page
+
+
+def test_dates_and_times_are_formatted_for_the_language_in_brussels_time(client, make_event):
+    # 18:00 UTC on 5 March 2030 is 19:00 in Brussels (winter time).
+    starts = datetime(2030, 3, 5, 18, 0, tzinfo=UTC)
+    make_event(slug="maart", starts_at=starts, ends_at=starts.replace(hour=20))
+    db.session.commit()
+    dutch = client.get("/events/maart").get_data(as_text=True)
+    assert "dinsdag 5 maart 2030" in dutch and "19:00" in dutch and "21:00" in dutch
+    english = client.get("/events/maart", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Tuesday, March 5, 2030" in english and "7:00" in english
+
+
+def test_the_registration_mail_is_in_the_language_the_resident_registered_in(client, make_event):
+    make_event(slug="avond", title="Green Deal-avond")
+    db.session.commit()
+    client.post("/events/avond/register", data=REGISTRATION)
+    client.post("/events/avond/register", headers={"Accept-Language": "en"},
+                data={**REGISTRATION, "email": "ann@example.org"})
+    [dutch] = mails_to("an@example.org")
+    assert dutch.subject == "Je plaats voor Green Deal-avond is bevestigd"
+    assert "Je plaats is bevestigd." in dutch.body_text
+    assert "Je plaats is bevestigd." in dutch.body_html
+    [english] = mails_to("ann@example.org")
+    assert english.subject == "Your place at Green Deal-avond is confirmed"
+    assert "Your place is confirmed." in english.body_text
+
+
+def test_later_mails_keep_the_registrants_language_whoever_triggers_them(
+    make_event, make_user
+):
+    event = make_event(title="Avond", capacity=1)
+    first = registrations.register(event, name="Jo", email="jo@example.org", locale="nl")
+    registrations.register(event, name="Sam", email="sam@example.org", locale="en")
+    registrations.cancel(first.registration)
+    promoted = mails_to("sam@example.org")[-1]
+    assert promoted.subject == "A place came free: you can come to Avond"
+    cancelled = mails_to("jo@example.org")[-1]
+    assert cancelled.subject == "Je inschrijving voor Avond is geannuleerd"
+
+
+def test_a_signed_in_resident_gets_pages_and_mails_in_their_own_language(
+    client, login, make_user, make_event
+):
+    make_event(slug="avond", title="Avond")
+    user = login(make_user(email="emma@example.org", name="Emma", locale="en"))
+    page = client.get("/events", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "<h1>Events</h1>" in page
+    client.post("/events/avond/register", data={**REGISTRATION, "email": user.email},
+                headers={"Accept-Language": "nl"})
+    [mail] = mails_to("emma@example.org")
+    assert mail.subject == "Your place at Avond is confirmed"
+
+
+def test_switching_language_while_signed_in_is_remembered_for_the_account(
+    client, login, make_user
+):
+    user = login(make_user(locale="nl"))
+    client.get("/language/en?next=/")
+    db.session.expire_all()
+    assert user.locale == "en"
