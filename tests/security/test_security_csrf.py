@@ -32,6 +32,13 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
                 assert "This form has expired" in response.get_data(as_text=True), rule.rule
 
 
+def test_the_csrf_page_speaks_dutch_too(client, world):
+    response = client.post(f"/events/{world.event.slug}/register", data={"name": "x"},
+                           headers={"Accept-Language": "nl"})
+    assert response.status_code == 400
+    assert "Dit formulier is verlopen" in response.get_data(as_text=True)
+
+
 def test_only_the_read_only_api_is_exempted_from_csrf_protection(app):
     assert not csrf._exempt_views
     assert {getattr(bp, "name", bp) for bp in csrf._exempt_blueprints} <= {"api"}
