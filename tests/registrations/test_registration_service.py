@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from participation.database import utcnow
 from participation.events.models import EventStatus
+from participation.events.services import BRUSSELS, brussels_day_start
 from participation.extensions import db
 from participation.registrations import services
 from participation.registrations.models import (
@@ -339,7 +340,9 @@ def test_reminders_go_once_to_confirmed_registrants_of_tomorrows_events(
     make_event, sign_up, outbox
 ):
     now = utcnow()
-    tomorrow = make_event(capacity=1, starts_at=now + timedelta(hours=26))
+    # Noon tomorrow in Brussels: "tomorrow" whatever the hour the test runs at.
+    start_of_tomorrow = brussels_day_start(now.astimezone(BRUSSELS).date() + timedelta(days=1))
+    tomorrow = make_event(capacity=1, starts_at=start_of_tomorrow + timedelta(hours=12))
     next_week = make_event(starts_at=now + timedelta(days=7))
     confirmed = sign_up(tomorrow).registration
     sign_up(tomorrow)  # on the waiting list: no reminder
