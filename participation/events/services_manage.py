@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -162,12 +163,14 @@ def _resolve_organisers(emails: list[str], by: User) -> list[User]:
         user = users.get(email)
         if user is None:
             raise EventError(
-                "organiser_emails", _l("No account uses the address %(email)s.", email=email)
+                # gettext, not lazy_gettext: lazy strings count as safe HTML in templates, and
+                # this message carries what the organiser typed.
+                "organiser_emails", _("No account uses the address %(email)s.", email=email)
             )
         if not user.has_role(Role.ORGANISER):
             raise EventError(
                 "organiser_emails",
-                _l("%(email)s is not an organiser; an admin can give them that role.",
+                _("%(email)s is not an organiser; an admin can give them that role.",
                    email=email),
             )
         organisers.append(user)

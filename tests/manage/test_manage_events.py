@@ -119,6 +119,18 @@ def test_invalid_event_is_refused_naming_the_field_and_keeping_the_input(
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
+def test_a_typed_organiser_address_comes_back_escaped_in_the_error(
+    client, login, organiser, event_form
+):
+    login(organiser)
+    response = client.post("/manage/events/new",
+                           data=event_form(organiser_emails="tom&jerry@example.org"),
+                           headers=EN)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "No account uses the address tom&amp;jerry@example.org." in page
+
+
 def test_a_slug_used_by_another_event_is_refused(client, login, organiser, event_form,
                                                  make_event):
     make_event(slug="taken")
