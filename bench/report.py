@@ -12,6 +12,8 @@ LABELS = {
     "event_page": "event page",
     "action_page": "action page",
     "event_page_304": "event page, revalidated (304)",
+    "event_search": "event search, two words (nl + en)",
+    "event_search_uncached": "event search, rendered (no page cache)",
     "event_list_uncached": "event list, rendered (no page cache)",
     "event_page_uncached": "event page, rendered (no page cache)",
     "action_page_uncached": "action page, rendered (no page cache)",
@@ -46,7 +48,7 @@ def etag_of(url: str) -> str | None:
 
 def paths_from_database(conninfo: str) -> dict[str, str]:
     """Pick the pages to measure from a database loaded by an earlier run."""
-    from bench.dataset import CONTENTION_SLUG
+    from bench.dataset import CONTENTION_SLUG, SEARCH_QUERY
 
     with psycopg.connect(conninfo) as conn:
         slug = conn.execute(
@@ -55,7 +57,8 @@ def paths_from_database(conninfo: str) -> dict[str, str]:
         ).fetchone()[0]
         code = conn.execute("SELECT code FROM policy_actions ORDER BY code LIMIT 1").fetchone()[0]
     return {"event_list": "/events?topic=future-of-europe&language=nl&page=3",
-            "event_page": f"/events/{slug}", "action_page": f"/actions/{code}"}
+            "event_page": f"/events/{slug}", "action_page": f"/actions/{code}",
+            "event_search": SEARCH_QUERY}
 
 
 def targets(results: dict) -> dict:

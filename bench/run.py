@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> dict:
         results["dataset"] = {"seconds": round(loaded.seconds, 2), "rows": loaded.rows,
                               "phases": loaded.phases}
         paths = {"event_list": loaded.list_query, "event_page": f"/events/{loaded.event_slug}",
-                 "action_page": f"/actions/{loaded.action_code}"}
+                 "action_page": f"/actions/{loaded.action_code}",
+                 "event_search": dataset.SEARCH_QUERY}
     results["paths"] = paths
 
     print("Counting SQL statements per page ...", flush=True)

@@ -56,6 +56,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     from participation import models  # noqa: F401  (register every table)
     from participation.accounts import access  # noqa: F401  (session loader)
     from participation.core import page_cache, security
+    from participation.events import search
+
+    search.install()
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)

@@ -1434,16 +1434,26 @@ def _build_event(data: dict, now: datetime, topics: dict, actions: dict, organis
     starts_at = _brussels(now, data["days"], data["starts"])
     venue = VENUES.get(data["venue"], {}) if data["venue"] else {}
     opens_days = data.get("registration_opens_days")
+    # Texts without a language suffix are written in the language the event is held in.
+    language = data.get("language", EventLanguage.DUTCH)
+    written_in = "en" if language == EventLanguage.ENGLISH else "nl"
+    texts = {}
+    for source in (venue, data):
+        for name, value in source.items():
+            if name in Event.BILINGUAL_FIELDS:
+                texts[f"{name}_{written_in}"] = value
+            elif name.rsplit("_", 1)[0] in Event.BILINGUAL_FIELDS:
+                texts[name] = value
+    venue = {k: v for k, v in venue.items() if k not in texts and k not in Event.BILINGUAL_FIELDS
+             and k.rsplit("_", 1)[0] not in Event.BILINGUAL_FIELDS}
     return Event(
         slug=data["slug"],
-        title=data["title"],
-        summary=data["summary"],
-        description=data["description"],
+        **texts,
         topic=topics[data["topic"]],
         starts_at=starts_at,
         ends_at=_brussels(now, data["days"], data["ends"]),
         online_url=data.get("online_url"),
-        language=data.get("language", EventLanguage.DUTCH),
+        language=language,
         capacity=data["capacity"],
         status=data.get("status", EventStatus.PUBLISHED),
         sign_language_on_request=data.get("sign_language_on_request", False),

@@ -30,15 +30,22 @@ def _vtimezone() -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid("Europe/Brussels")
 
 
-def event_component(event: Event, url: str, method_cancel: bool = False) -> icalendar.Event:
-    """Build the VEVENT of one event, with times in Europe/Brussels."""
+def event_component(event: Event, url: str, method_cancel: bool = False,
+                    reader: str | None = None) -> icalendar.Event:
+    """Build the VEVENT of one event, with times in Europe/Brussels.
+
+    Texts are in the reader's language (the request's, unless given) or else the other one;
+    LANGUAGE says which.
+    """
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", utcnow())
     vevent.add("dtstart", event.starts_at.astimezone(BRUSSELS))
     vevent.add("dtend", event.ends_at.astimezone(BRUSSELS))
-    vevent.add("summary", event.title)
-    vevent.add("description", f"{event.summary}\n\n{url}")
+    title, summary = event.text("title", reader), event.text("summary", reader)
+    vevent.add("summary", title.value, parameters={"LANGUAGE": title.lang})
+    vevent.add("description", f"{summary.value}\n\n{url}",
+               parameters={"LANGUAGE": summary.lang})
     vevent.add("url", url)
     location = ", ".join(p for p in (event.venue_name, event.address) if p) or event.online_url
     if location:
@@ -64,10 +71,10 @@ def _calendar(name: str, method: str = "PUBLISH") -> icalendar.Calendar:
     return cal
 
 
-def event_calendar(event: Event, url: str) -> bytes:
-    """Return a .ics file holding one event."""
-    cal = _calendar(event.title)
-    cal.add_component(event_component(event, url))
+def event_calendar(event: Event, url: str, reader: str | None = None) -> bytes:
+    """Return a .ics file holding one event (its texts in ``reader``'s language if given)."""
+    cal = _calendar(event.t("title", reader))
+    cal.add_component(event_component(event, url, reader=reader))
     return cal.to_ical()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
-from participation.localized import Bilingual
+from participation.localized import Bilingual, localized_field
 
 
 class ActionStatus(enum.StrEnum):
@@ -23,6 +23,7 @@ class PolicyDocument(Bilingual, db.Model):
     """A plan residents are asked about: Ghent's policy note, the Green Deal, ..."""
 
     __tablename__ = "policy_documents"
+    BILINGUAL_FIELDS = ("issuer", "title", "summary")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -45,6 +46,7 @@ class Priority(Bilingual, db.Model):
     """A top priority of the city's note, or a chapter of another plan."""
 
     __tablename__ = "priorities"
+    BILINGUAL_FIELDS = ("title", "summary")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -68,6 +70,7 @@ class Priority(Bilingual, db.Model):
 class PolicyAction(Bilingual, db.Model):
     """One concrete action of a plan; residents give their opinion on it."""
 
+    BILINGUAL_FIELDS = ("title", "summary")
     __tablename__ = "policy_actions"
     __table_args__ = (
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
@@ -100,17 +103,26 @@ class PolicyAction(Bilingual, db.Model):
     )
 
 
-class ActionUpdate(db.Model):
+class ActionUpdate(Bilingual, db.Model):
     """What the city reports back on an action: closing the loop."""
 
     __tablename__ = "action_updates"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "coalesce(body_nl, '') <> '' OR coalesce(body_en, '') <> ''",
+            name="body_in_a_language",
+        ),
+    )
+    BILINGUAL_FIELDS = ("body",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(
         sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(sa.Text)
+    #: Staff write what the city did in Dutch, English or both.
+    body_nl: Mapped[str | None] = mapped_column(sa.Text)
+    body_en: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[ActionStatus] = mapped_column(value_enum(ActionStatus, "update_status"))
     progress: Mapped[int] = mapped_column(
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="update_progress_percent")
@@ -118,3 +130,6 @@ class ActionUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     action: Mapped[PolicyAction] = relationship(back_populates="updates")
+
+    #: Read-only: the text in the reader's language, else the other one.
+    body = localized_field()

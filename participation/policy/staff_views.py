@@ -62,7 +62,8 @@ def post_update(code: str):
         if form.validate():
             try:
                 services.post_update(current_user, action, form.body.data,
-                                     form.status.data, form.progress.data)
+                                     form.status.data, form.progress.data,
+                                     body_en=form.body_en.data)
             except services.PolicyError as error:
                 db.session.rollback()
                 target = getattr(form, error.field or "body")

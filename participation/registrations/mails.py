@@ -35,7 +35,8 @@ def calendar_attachment(registration: Registration) -> Attachment:
     """The event as a calendar file, for the mails that give a place."""
     event = registration.event
     url = public_url("events.event_detail", slug=event.slug)
-    return Attachment(f"{event.slug}.ics", "text/calendar", event_calendar(event, url))
+    return Attachment(f"{event.slug}.ics", "text/calendar",
+                      event_calendar(event, url, reader=registration.locale))
 
 
 def qr_code_png(code: str) -> bytes:
@@ -57,6 +58,11 @@ def _place_attachments(registration: Registration) -> list[Attachment]:
     ]
 
 
+def _title(registration: Registration) -> str:
+    """The event's title in the registrant's language (or else the other one)."""
+    return registration.event.t("title", registration.locale)
+
+
 def _send(kind: str, registration: Registration, subject, attachments=(), **extra):
     return queue_mail(
         kind,
@@ -73,7 +79,7 @@ def registration_confirmed(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_confirmed",
         registration,
-        _l("Your place at %(title)s is confirmed", title=registration.event.title),
+        _l("Your place at %(title)s is confirmed", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -83,7 +89,7 @@ def waiting_list_notice(registration: Registration, position: int) -> OutboxMess
     return _send(
         "registration_waiting",
         registration,
-        _l("You are on the waiting list for %(title)s", title=registration.event.title),
+        _l("You are on the waiting list for %(title)s", title=_title(registration)),
         position=position,
     )
 
@@ -93,7 +99,7 @@ def promoted(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_promoted",
         registration,
-        _l("A place came free: you can come to %(title)s", title=registration.event.title),
+        _l("A place came free: you can come to %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -103,7 +109,7 @@ def cancellation_receipt(registration: Registration, by_organiser: bool = False)
     return _send(
         "registration_cancelled",
         registration,
-        _l("Your registration for %(title)s is cancelled", title=registration.event.title),
+        _l("Your registration for %(title)s is cancelled", title=_title(registration)),
         by_organiser=by_organiser,
     )
 
@@ -113,7 +119,7 @@ def event_cancelled(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_event_cancelled",
         registration,
-        _l("Cancelled: %(title)s", title=registration.event.title),
+        _l("Cancelled: %(title)s", title=_title(registration)),
     )
 
 
@@ -122,7 +128,7 @@ def reminder(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_reminder",
         registration,
-        _l("Reminder: %(title)s", title=registration.event.title),
+        _l("Reminder: %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -132,5 +138,5 @@ def manage_link_again(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_link",
         registration,
-        _l("You are already registered for %(title)s", title=registration.event.title),
+        _l("You are already registered for %(title)s", title=_title(registration)),
     )

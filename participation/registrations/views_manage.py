@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from participation.accounts.access import role_required
@@ -229,13 +230,16 @@ def message(slug: str):
         try:
             if request.form.get("action") == "send":
                 sent = messages.send_organiser_message(
-                    event, group, form.subject.data, form.body.data, by=current_user
+                    event, group, form.subject.data, form.body.data, by=current_user,
+                    subject_en=form.subject_en.data, body_en=form.body_en.data,
                 )
                 db.session.commit()
-                flash(_("Your message is on its way to %(num)d people.", num=sent), "success")
+                flash(ngettext("Your message is on its way to %(num)d person.",
+                               "Your message is on its way to %(num)d people.", sent), "success")
                 return redirect(url_for(".workspace", slug=slug))
-            preview = messages.preview_organiser_message(event, form.subject.data,
-                                                         form.body.data)
+            preview = messages.preview_organiser_message(
+                event, form.subject.data, form.body.data,
+                subject_en=form.subject_en.data, body_en=form.body_en.data)
             count = len(messages.recipients(event, group))
         except messages.MessageError as error:
             db.session.rollback()
