@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, g, has_app_context, render_template
 from flask_babel import force_locale
 
+from participation.core.i18n import supported_language
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
 
@@ -49,7 +50,7 @@ def queue_mail(
     The mail is delivered after the surrounding transaction commits; if it rolls back,
     the mail is never sent.
     """
-    locale = locale if locale in ("nl", "en") else "nl"
+    locale = supported_language(locale)
     with force_locale(locale):
         subject_text = str(subject)
         body_text = render_template(f"mail/{kind}.txt", locale=locale, **context)

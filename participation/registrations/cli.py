@@ -6,6 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from participation.extensions import db
+from participation.mail.sender import deliver_pending
+from participation.registrations.services import send_reminders
 
 reminders_cli = AppGroup("reminders", help="Reminders before events.")
 
@@ -13,9 +15,6 @@ reminders_cli = AppGroup("reminders", help="Reminders before events.")
 @reminders_cli.command("send")
 def reminders_send() -> None:
     """Queue a reminder for each confirmed registrant of tomorrow's events (once each)."""
-    from participation.mail.sender import deliver_pending
-    from participation.registrations.services import send_reminders
-
     count = send_reminders()
     db.session.commit()
     report = deliver_pending(limit=max(count, 1) * 2)

@@ -1,54 +1,30 @@
-"""Home page, language switch, privacy notice and health check."""
+"""Language switch, privacy notice, accessibility statement and health check.
+
+The home page composes events and priorities, so it lives in ``events`` (``events.home``).
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
 
-from participation.core.page_cache import cached_page
-from participation.events import services as event_services
-from participation.policy import services as policy_services
+from participation.core.i18n import LANGUAGES
+from participation.core.urls import safe_next
+from participation.extensions import db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-@cached_page
-def home():
-    """Next events and the four top priorities."""
-    return render_template(
-        "home.html",
-        events=event_services.upcoming_events(6),
-        priorities=policy_services.top_priorities(),
-    )
-
-
-def safe_next(target: str | None, fallback: str) -> str:
-    """Return a local path to go back to; anything pointing elsewhere becomes the fallback."""
-    if not target:
-        return fallback
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return fallback
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return fallback
-    return target
 
 
 @bp.get("/language/<language>")
 def set_language(language: str):
     """Switch the interface language and return to the page the visitor was on."""
-    if language in ("nl", "en"):
+    if language in LANGUAGES:
         session["lang"] = language
-        from flask_login import current_user
-
         if getattr(current_user, "is_authenticated", False) and current_user.locale != language:
-            from participation.extensions import db
-
             current_user.locale = language
             db.session.commit()
-    return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+    return redirect(safe_next(request.args.get("next"), url_for("events.home")))
 
 
 @bp.get("/privacy")
@@ -66,9 +42,5 @@ def accessibility():
 @bp.get("/healthz")
 def health():
     """Tell a load balancer that the app and its database answer."""
-    from sqlalchemy import text
-
-    from participation.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
