@@ -23,7 +23,6 @@ from participation.exports.views import manage as exports_manage
 from participation.exports.views import staff as exports_staff
 from participation.feedback.views import public as feedback_public
 from participation.feedback.views import staff as feedback_staff
-from participation.mail import hooks as mail_hooks
 from participation.policy.views import public as policy_public
 from participation.privacy.views import public as privacy_public
 from participation.registrations.views import manage as registrations_manage
@@ -40,7 +39,6 @@ BLUEPRINTS = (
     policy_public.bp,
     api_public.bp,
     registrations_public.bp,
-    mail_hooks.bp,
     accounts_public.bp,
     accounts_admin.bp,
     feedback_public.bp,

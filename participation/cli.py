@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from participation import doctor as doctor_cli
 from participation.accounts import cli as accounts_cli
-from participation.core import cli as core_cli
 from participation.demo import load_demo
 from participation.events.models import Event
 from participation.extensions import db
@@ -19,6 +19,7 @@ from participation.mail import cli as mail_cli
 from participation.policy.importer import import_actions_csv
 from participation.privacy import cli as privacy_cli
 from participation.registrations import cli as registrations_cli
+from participation.worker import cli as worker_cli
 
 demo_cli = AppGroup("demo", help="Demo data.")
 actions_cli = AppGroup("actions", help="Policy actions.")
@@ -53,7 +54,9 @@ def actions_import(file) -> None:
 
 
 #: Domain modules that define a ``commands`` list of click groups or commands.
-CLI_MODULES = (core_cli, mail_cli, registrations_cli, accounts_cli, feedback_cli, privacy_cli)
+CLI_MODULES = (
+    doctor_cli, mail_cli, registrations_cli, accounts_cli, feedback_cli, privacy_cli, worker_cli,
+)
 
 
 def register_cli(app: Flask) -> None:

@@ -15,8 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "participation"
 #: Lowest first. A module may import its own package and anything earlier in this list.
 #: ``database``, ``extensions`` and ``localized`` are kernel modules that predate ``core/``;
 #: ``mail`` (the outbox) and ``audit`` (the log) are infrastructure every domain writes to;
-#: ``exports``, ``privacy`` and ``api`` read across the domains; ``models`` (the list of
-#: every table), ``cli``, ``demo`` and the app factory (``""``) assemble everything.
+#: ``exports``, ``privacy`` and ``api`` read across the domains; the ``worker`` runs the
+#: periodic jobs of every domain; ``models`` (the list of every table), ``demo``, ``doctor``
+#: (checks before going live), ``cli`` and the app factory (``""``) assemble everything.
 LAYERS = (
     "database",
     "extensions",
@@ -32,8 +33,10 @@ LAYERS = (
     "exports",
     "privacy",
     "api",
+    "worker",
     "models",
     "demo",
+    "doctor",
     "cli",
     "",
 )
@@ -72,6 +75,8 @@ def imports_of(path: Path, module: str) -> set[str]:
             found.add(target)
             # ``from participation.x import views`` imports a module, not a name.
             found.update(f"{target}.{alias.name}" for alias in node.names)
+            if target == "participation":  # ``from participation import x`` names modules
+                found.discard(target)
     return {name for name in found if name == "participation" or
             name.startswith("participation.")}
 
