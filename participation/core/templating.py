@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from participation.localized import Text, current_language, pick
+from participation.core.bilingual import Text, current_language, pick
+from participation.core.i18n import DEFAULT_LANGUAGE
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _ALLOWED_TAGS = {
@@ -131,5 +132,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["lang_attr"] = lang_attr
     app.jinja_env.globals["lang_note"] = lang_note
     app.jinja_env.globals["language_switch_url"] = language_switch_url
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
     app.jinja_env.add_extension("jinja2.ext.do")

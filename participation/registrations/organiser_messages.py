@@ -10,6 +10,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from participation.audit.services import record
+from participation.core.errors import DomainError
 from participation.events.models import Event
 from participation.extensions import db
 from participation.localized import Text, pick
@@ -25,13 +26,8 @@ class MessageGroup(enum.StrEnum):
     WAITING = "waiting"
 
 
-class MessageError(Exception):
+class MessageError(DomainError):
     """The message cannot be sent as written; ``field`` names the form field."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def recipients(event: Event, group: MessageGroup) -> list[Registration]:
@@ -52,15 +48,15 @@ def recipients(event: Event, group: MessageGroup) -> list[Registration]:
 def _check_one(subject: str | None, body: str | None, suffix: str) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
     if body and not subject:
-        raise MessageError(f"subject{suffix}", _l("Enter a subject."))
+        raise MessageError(_l("Enter a subject."), field=f"subject{suffix}")
     if subject and not body:
-        raise MessageError(f"body{suffix}", _l("Enter the message."))
+        raise MessageError(_l("Enter the message."), field=f"body{suffix}")
     if len(subject) > SUBJECT_MAX:
-        raise MessageError(f"subject{suffix}", _l(
-            "The subject can be at most %(max)d characters long.", max=SUBJECT_MAX))
+        raise MessageError(_l("The subject can be at most %(max)d characters long.",
+                              max=SUBJECT_MAX), field=f"subject{suffix}")
     if len(body) > BODY_MAX:
-        raise MessageError(f"body{suffix}", _l(
-            "The message can be at most %(max)d characters long.", max=BODY_MAX))
+        raise MessageError(_l("The message can be at most %(max)d characters long.",
+                              max=BODY_MAX), field=f"body{suffix}")
     return subject, body
 
 
@@ -84,8 +80,8 @@ def _check(subject: str | None, body: str | None, subject_en: str | None = None,
     subject_nl, body_nl = _check_one(subject, body, "")
     subject_en, body_en = _check_one(subject_en, body_en, "_en")
     if not (subject_nl or subject_en):
-        raise MessageError("subject", _l("Enter a subject and a message, in Dutch, English "
-                                         "or both."))
+        raise MessageError(_l("Enter a subject and a message, in Dutch, English or both."),
+                           field="subject")
     return OrganiserMessage(subject_nl, body_nl, subject_en, body_en)
 
 

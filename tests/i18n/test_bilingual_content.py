@@ -37,7 +37,8 @@ def test_fallback_text_is_marked_with_lang_and_a_note_in_the_page_language(app):
         assert localized(("Fietsen", "Cycling")) == "Cycling"
         assert lang_attr(("Fietsen", "Cycling")) == ""
         assert localized(("Fietsen <b>", None)) == (
-            '<span lang="nl">Fietsen &lt;b&gt;</span> <span class="lang-note">(Only in Dutch)</span>'
+            '<span lang="nl">Fietsen &lt;b&gt;</span> '
+            '<span class="lang-note">(Only in Dutch)</span>'
         )
         assert localized(("Fietsen", None), note=False) == '<span lang="nl">Fietsen</span>'
         assert lang_attr(("Fietsen", None)) == ' lang="nl"'
