@@ -66,7 +66,7 @@ class Action:
 
 
 PAGES: dict[str, Linked | Seed] = {
-    "core.home": LINKED,
+    "events.home": LINKED,
     "core.privacy": LINKED,
     "core.accessibility": LINKED,
     "events.event_list": Linked(variants=lambda w: [
@@ -78,8 +78,8 @@ PAGES: dict[str, Linked | Seed] = {
         f"/events/{w.cancelled_event.slug}",
     ]),
     "policy.priority_list": LINKED,
-    "policy.priority_detail": LINKED,
-    "policy.action_detail": LINKED,
+    "events.priority_detail": LINKED,
+    "feedback.action_detail": LINKED,
     "registrations.register": Linked(variants=lambda w: [f"/events/{w.full_event.slug}/register"]),
     "registrations.already_registered": Seed(
         lambda w: f"/events/{w.event.slug}/register/already", roles=(RESIDENT,)),
@@ -115,8 +115,8 @@ PAGES: dict[str, Linked | Seed] = {
         f"/manage/events/{w.event.slug}/sign-in-sheet"]),
     "feedback_staff.moderation_queue": LINKED,
     "feedback_staff.staff_dashboard": LINKED,
-    "policy_staff.action_list": LINKED,
-    "policy_staff.post_update": LINKED,
+    "feedback_staff.action_list": LINKED,
+    "feedback_staff.post_update": LINKED,
     "exports.export_index": LINKED,
     "admin.users": LINKED,
     "admin.user_detail": LINKED,
@@ -166,7 +166,7 @@ NOT_PAGES: dict[str, str] = {
     "manage_registrations.capacity": "POST only",
     "manage_registrations.pause": "POST only",
     "manage_registrations.reopen": "POST only",
-    "policy_staff.switch_feedback": "POST only",
+    "feedback_staff.switch_feedback": "POST only",
 }
 
 FORMS: dict[str, ErrorState | Action] = {
@@ -191,9 +191,9 @@ FORMS: dict[str, ErrorState | Action] = {
         lambda w: f"/events/{w.past_event.slug}/feedback", ORGANISER),
     "feedback_staff.hide_opinion": ErrorState(lambda w: "/staff/moderation", STAFF),
     "feedback_staff.restore_opinion": Action("one button"),
-    "policy_staff.post_update": ErrorState(
+    "feedback_staff.post_update": ErrorState(
         lambda w: f"/staff/actions/{w.open_action.code}/update", STAFF),
-    "policy_staff.switch_feedback": Action("one button"),
+    "feedback_staff.switch_feedback": Action("one button"),
     "manage_events.create": ErrorState(lambda w: "/manage/events/new", ORGANISER, fill={
         "[name=starts_at]": "2020-13-45T25:61", "[name=capacity]": "many"}),
     "manage_events.edit": ErrorState(lambda w: f"/manage/events/{w.event.slug}/edit", ORGANISER),

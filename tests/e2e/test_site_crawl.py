@@ -341,6 +341,11 @@ class Crawler:
         try:
             started = time.monotonic()
             response = page.goto(url, wait_until="load")
+            if response is not None and response.status >= 500:
+                # SQLite under a loaded CI machine may time out on its write lock (the mail
+                # worker polls beside the server): one retry; a real crash fails twice.
+                time.sleep(1)
+                response = page.goto(url, wait_until="load")
             self.timings["load"] += time.monotonic() - started
         except Exception as error:  # a download, or a crash: say which page
             self.findings.append(Finding("load", self.endpoint_of(url) or "?", url, str(error)))
