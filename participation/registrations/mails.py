@@ -120,6 +120,7 @@ def event_cancelled(registration: Registration) -> OutboxMessage:
         "registration_event_cancelled",
         registration,
         _l("Cancelled: %(title)s", title=_title(registration)),
+        events_url=public_url("events.event_list"),
     )
 
 
