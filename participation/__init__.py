@@ -8,6 +8,7 @@ import os
 from flask import Flask, g, has_app_context, has_request_context, request, session
 
 from participation import extensions as ext
+from participation.database import engine_options
 
 #: Domain packages whose ``views`` module defines a blueprint named ``bp``.
 BLUEPRINT_MODULES = (
@@ -54,8 +55,13 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from participation import models  # noqa: F401  (register every table)
     from participation.accounts import access  # noqa: F401  (session loader)
-    from participation.core import page_cache, security
+    from participation.core import limits, page_cache, security
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {},
+        app.config.get("DATABASE_CONNECT_TIMEOUT", 3),
+    )
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
     ext.login_manager.init_app(app)
@@ -64,6 +70,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     ext.babel.init_app(app, locale_selector=_select_locale)
     # Flask-Limiter keeps the key prefix of the first app it was bound to; take this app's.
     ext.limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
+    ext.limiter._storage_dead = False  # nor the previous app's storage outage
+    limits.configure_storage(app)
     ext.limiter.init_app(app)
     page_cache.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):

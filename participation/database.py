@@ -69,6 +69,26 @@ class Base(DeclarativeBase):
     )
 
 
+def engine_options(uri: str, options: dict, connect_timeout: int = 3) -> dict:
+    """Engine options that keep a dropped or unreachable database away from users.
+
+    Every pooled connection is checked before use (``pool_pre_ping``), so a connection the
+    server or the network dropped is replaced instead of failing a request; PostgreSQL
+    connections give up after ``connect_timeout`` seconds and use TCP keepalives.
+    """
+    options = {"pool_pre_ping": True, **options}
+    if uri.startswith("postgresql"):
+        connect_args = {
+            "connect_timeout": max(int(connect_timeout), 2),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+        options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
+    return options
+
+
 def begin_write(session) -> None:
     """Open the session's transaction as a write transaction.
 

@@ -65,10 +65,16 @@ def accessibility():
 
 @bp.get("/healthz")
 def health():
-    """Tell a load balancer that the app and its database answer."""
-    from sqlalchemy import text
-
-    from participation.extensions import db
-
-    db.session.execute(text("SELECT 1"))
+    """Liveness: the process answers (restart it when not). The database is /readyz's job."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness for load balancers: the database answers and its migrations are current."""
+    from participation.core.readiness import readiness_problems
+
+    problems = readiness_problems()
+    if problems:
+        return {"status": "unavailable", "problems": problems}, 503, {"Retry-After": "10"}
+    return {"status": "ready"}

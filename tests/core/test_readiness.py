@@ -1,0 +1,38 @@
+"""Liveness (/healthz) and readiness (/readyz) for load balancers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from participation.core.readiness import _migration_heads
+from participation.extensions import db
+
+
+def test_liveness_answers_without_asking_the_database(client, count_queries):
+    with count_queries() as statements:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert statements == []
+
+
+def test_readiness_fails_until_the_database_runs_the_current_migrations(client, app):
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "not migrated" in response.get_json()["problems"][0]
+
+    [head] = _migration_heads.__wrapped__(str(app.root_path + "/../migrations"))
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO alembic_version VALUES ('0ld')"))
+    try:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert "is not the code's" in response.get_json()["problems"][0]
+
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+        response = client.get("/readyz")
+        assert (response.status_code, response.get_json()) == (200, {"status": "ready"})
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE alembic_version"))
