@@ -125,6 +125,8 @@ class Config:
     PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 500)
     #: Follow other processes' changes through PostgreSQL LISTEN/NOTIFY.
     PAGE_CACHE_LISTEN = True
+    #: Nothing is served from the cache once its LISTEN connection has been silent this long.
+    PAGE_CACHE_LIVENESS_SECONDS = _float("PAGE_CACHE_LIVENESS_SECONDS", 3)
 
 
 class ProductionConfig(Config):

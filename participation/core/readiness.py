@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 
 @cache
@@ -18,6 +18,14 @@ def _migration_heads(directory: str) -> frozenset[str]:
     config = Config()
     config.set_main_option("script_location", directory)
     return frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def migration_heads(app: Flask) -> frozenset[str]:
+    """The head revisions of the app's migrations."""
+    directory = Path(app.extensions["migrate"].directory)
+    if not directory.is_absolute():  # relative to the project, beside the package
+        directory = Path(app.root_path).parent / directory
+    return _migration_heads(str(directory))
 
 
 def readiness_problems() -> list[str]:
@@ -34,10 +42,7 @@ def readiness_problems() -> list[str]:
         if isinstance(error, sa.exc.OperationalError) and "no such table" in str(error):
             return ["database not migrated (flask db upgrade)"]
         return ["database unreachable"]
-    directory = Path(current_app.extensions["migrate"].directory)
-    if not directory.is_absolute():  # relative to the project, beside the package
-        directory = Path(current_app.root_path).parent / directory
-    heads = _migration_heads(str(directory))
+    heads = migration_heads(current_app)
     if current != heads:
         return [f"database schema {', '.join(sorted(current)) or 'none'} is not the code's "
                 f"{', '.join(sorted(heads))} (flask db upgrade)"]
