@@ -1,4 +1,4 @@
-"""Error pages in the visitor's language, and JSON errors under /api."""
+"""The domain errors' base, and error pages in the visitor's language (JSON under /api)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,28 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from participation.extensions import db
+
+
+class DomainError(Exception):
+    """A business rule was broken. ``message`` is for people; ``field`` names the form field
+    it belongs to, if any (see ``participation.core.forms.put_form_error``).
+
+    Every domain names its errors as subclasses (``AccountError``, ``RegistrationError``...),
+    so callers catch exactly the rules they can explain.
+    """
+
+    def __init__(self, message="", field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError, LookupError):
+    """What was asked for does not exist (or is not public). A view that lets it pass gets
+    the 404 page (JSON under /api): no ``except ...: abort(404)`` needed."""
 
 TITLES = {
     400: lambda: _("Bad request"),
@@ -62,6 +84,10 @@ def register(app: Flask) -> None:
                                text=EXPLANATIONS[503]())
         return page, 503, retry_after
 
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):
+        return _http_error(HTTPNotFound())
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code = error.code or 500
@@ -77,8 +103,6 @@ def register(app: Flask) -> None:
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         app.logger.exception("Unhandled error")
-        from participation.extensions import db
-
         db.session.rollback()
         if request.path.startswith("/api/"):
             return jsonify({"error": "Internal Server Error", "status": 500}), 500
@@ -91,7 +115,7 @@ def register(app: Flask) -> None:
 
 def _forget_session_state() -> None:
     """Roll back, and render the error page as a visitor (loading the user needs the database)."""
-    from participation.extensions import db, login_manager
+    from participation.extensions import login_manager
 
     try:
         db.session.rollback()

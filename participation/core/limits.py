@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+#: Sign-in, sign-up and mail-sending forms, per address, to slow down guessing.
+FORM_LIMIT = "10 per minute;50 per hour"
 #: Registering for an event, cancelling through a manage link.
 REGISTRATION_LIMIT = "10 per minute;60 per hour"
 #: Giving, changing, withdrawing and reporting opinions.
