@@ -74,6 +74,8 @@ class MessageForm(FlaskForm):
             SelectChoice("waiting", _l("Everyone on the waiting list")),
         ],
         validators=[DataRequired(_l("Choose who gets the message."))],
+        # Preselected, so that a first "Show a preview" never fails for want of a choice.
+        default="confirmed",
     )
     # Dutch, English or both: each registrant reads their language, or else the other.
     subject = StringField(_l("Subject in Dutch"), filters=[_strip], render_kw={"lang": "nl"})
