@@ -55,7 +55,7 @@ def create_app(config: dict | str | None = None) -> Flask:
 
     from participation import models  # noqa: F401  (register every table)
     from participation.accounts import access  # noqa: F401  (session loader)
-    from participation.core import page_cache, security
+    from participation.core import forms, page_cache, security
 
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
@@ -73,6 +73,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
     security.refuse_unsafe_production(app)
+    forms.guard_form_input()
     security.install(app)
 
     for module_name in BLUEPRINT_MODULES:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import Role, User
 from participation.audit.services import record
+from participation.core.text import is_single_line
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
 from participation.extensions import db
@@ -118,6 +119,10 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
 
 
 def _check_rules(details: EventDetails) -> None:
+    if not is_single_line(details.title):
+        raise EventError(
+            "title", _l("Write the title on one line, without special control characters.")
+        )
     if details.ends_at <= details.starts_at:
         raise EventError("ends_at", _l("The end must be after the start."))
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -161,17 +166,14 @@ def _resolve_organisers(emails: list[str], by: User) -> list[User]:
     organisers = []
     for email in wanted:
         user = users.get(email)
-        if user is None:
-            raise EventError(
-                # gettext, not lazy_gettext: lazy strings count as safe HTML in templates, and
-                # this message carries what the organiser typed.
-                "organiser_emails", _("No account uses the address %(email)s.", email=email)
-            )
-        if not user.has_role(Role.ORGANISER):
+        if user is None or not user.has_role(Role.ORGANISER):
+            # One answer for "no account" and "not an organiser": this field must not tell
+            # who has an account. gettext, not lazy_gettext: lazy strings count as safe
+            # HTML in templates, and this message carries what the organiser typed.
             raise EventError(
                 "organiser_emails",
-                _("%(email)s is not an organiser; an admin can give them that role.",
-                   email=email),
+                _("%(email)s is not an organiser on this platform; an admin can give an "
+                  "account that role.", email=email),
             )
         organisers.append(user)
     if not organisers:

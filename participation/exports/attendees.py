@@ -1,6 +1,6 @@
 """Attendee lists for organisers: a row generator and CSV and XLSX writers.
 
-Every text cell goes through :func:`neutralise_cell` so that no export can run a formula.
+CSV quotes every cell and neutralises formula starts; XLSX stores text as text (raw).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from participation.events.models import Event
 from participation.events.services import BRUSSELS
-from participation.exports.cells import neutralise_cell
+from participation.exports.cells import neutralise_csv_cell
 from participation.extensions import db
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -95,10 +95,10 @@ def attendees_csv(event: Event) -> bytes:
     """Write the attendee list as UTF-8 CSV with a byte order mark, so Excel reads it right."""
     buffer = io.StringIO()
     buffer.write(UTF8_BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise_cell(str(header)) for _, header in COLUMNS])
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow([neutralise_csv_cell(str(header)) for _, header in COLUMNS])
     for row in attendee_rows(event):
-        writer.writerow([neutralise_cell(row[key]) for key, _ in COLUMNS])
+        writer.writerow([neutralise_csv_cell(row[key]) for key, _ in COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -114,10 +114,10 @@ def attendees_xlsx(event: Event) -> bytes:
     sheet = workbook.add_worksheet(str(_l("Attendees"))[:31])
     bold = workbook.add_format({"bold": True})
     for col, (_, header) in enumerate(COLUMNS):
-        sheet.write_string(0, col, neutralise_cell(str(header)), bold)
+        sheet.write_string(0, col, str(header), bold)
     for row_number, row in enumerate(attendee_rows(event), start=1):
         for col, (key, _) in enumerate(COLUMNS):
-            value = neutralise_cell(row[key])
+            value = row[key]
             if isinstance(value, int):
                 sheet.write_number(row_number, col, value)
             elif value != "":

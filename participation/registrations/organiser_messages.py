@@ -9,6 +9,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from participation.audit.services import record
+from participation.core.text import is_single_line
 from participation.events.models import Event
 from participation.extensions import db
 from participation.mail.services import public_url, queue_mail
@@ -51,6 +52,9 @@ def _check(subject: str, body: str) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise MessageError("subject", _l("Enter a subject."))
+    if not is_single_line(subject):
+        raise MessageError("subject", _l("Write the subject on one line, without special "
+                                         "control characters."))
     if len(subject) > SUBJECT_MAX:
         raise MessageError("subject", _l("The subject can be at most %(max)d characters long.",
                                          max=SUBJECT_MAX))

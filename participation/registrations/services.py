@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from participation.core.text import is_single_line
 from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
 from participation.events.services import BRUSSELS, brussels_day_start
@@ -125,6 +126,10 @@ def _check_input(name, email, needs_other, source, consent) -> tuple[str | None,
     email = normalise_email(email)
     if source != RegistrationSource.WALK_IN and not name:
         raise RegistrationError(_l("Enter your name."), field="name")
+    if name and not is_single_line(name):
+        raise RegistrationError(
+            _l("Write the name on one line, without special control characters."), field="name"
+        )
     if name and len(name) > NAME_MAX:
         raise RegistrationError(
             _l("The name can be at most %(max)d characters long.", max=NAME_MAX), field="name"

@@ -70,7 +70,7 @@ def register(slug: str):
     if not form.validate_on_submit():
         return _render_form(event, form, 422)
     try:
-        result = services.register(
+        services.register(
             event,
             name=form.name.data,
             email=form.email.data,
@@ -94,18 +94,20 @@ def register(slug: str):
             form.form_errors.append(str(error.message))
         return _render_form(event, form, 422)
     db.session.commit()
-    if not result.created:
-        # Say so without showing the existing registration: only its owner's mailbox gets the link.
-        return redirect(url_for("registrations.already_registered", slug=event.slug), 303)
-    token = services.manage_token(result.registration)
-    return redirect(url_for("registrations.thanks", token=token), 303)
+    # The same answer whether the address was new or already registered: only the mail
+    # (to that address) says which, so nobody learns who attends what.
+    return redirect(url_for("registrations.check_mail", slug=event.slug), 303)
 
 
-@bp.get("/events/<slug>/register/already")
-def already_registered(slug: str):
-    """Tell someone this e-mail address already has a registration, and that the link was sent."""
+@bp.get("/events/<slug>/register/check-your-mail")
+def check_mail(slug: str):
+    """After registering: the details are in the mail, whatever happened."""
     event = _public_event(slug)
-    return render_template("registrations/already_registered.html", event=event)
+    return render_template("registrations/check_mail.html", event=event)
+
+
+#: Pages reached through a manage link show personal data: never keep them in a cache.
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _registration_or_error(token: str) -> Registration | tuple:
@@ -138,15 +140,6 @@ def _manage_context(registration: Registration, token: str) -> dict:
     }
 
 
-@bp.get("/registrations/<token>/thanks")
-def thanks(token: str):
-    """Right after registering: confirmed, or the place on the waiting list."""
-    registration = _registration_or_error(token)
-    if not isinstance(registration, Registration):
-        return registration
-    return render_template("registrations/thanks.html", **_manage_context(registration, token))
-
-
 @bp.get("/registrations/<token>")
 def manage(token: str):
     """A registration seen through its manage link: details, status, calendar, cancel."""
@@ -155,7 +148,7 @@ def manage(token: str):
         return registration
     response = render_template("registrations/manage.html",
                                **_manage_context(registration, token))
-    return response, 200, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    return response, 200, PRIVATE
 
 
 @bp.get("/registrations/<token>/calendar.ics")
@@ -167,9 +160,11 @@ def manage_ics(token: str):
     event = registration.event
     url = url_for("events.event_detail", slug=event.slug, _external=True)
     return Response(
-        calendars.event_calendar(event, url),
+        calendars.event_calendar(
+            event, url, with_online_link=registration.status == RegistrationStatus.CONFIRMED
+        ),
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"', **PRIVATE},
     )
 
 
@@ -187,13 +182,13 @@ def cancel(token: str):
         return redirect(url_for("registrations.manage", token=token), 303)
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 400
-        return render_template("registrations/cancel.html", form=form, **context), status
+        return render_template("registrations/cancel.html", form=form, **context), status, PRIVATE
     try:
         services.cancel(registration)
     except services.RegistrationError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))
-        return render_template("registrations/cancel.html", form=form, **context), 422
+        return render_template("registrations/cancel.html", form=form, **context), 422, PRIVATE
     db.session.commit()
     flash(_("Your registration is cancelled. We have sent you a confirmation by mail."), "success")
     return redirect(url_for("registrations.manage", token=token), 303)

@@ -70,8 +70,7 @@ MATRIX: dict[str, Access] = {
     "api.action": EVERYONE,
     # Registering, and the manage link (whoever holds the link).
     "registrations.register": EVERYONE,
-    "registrations.already_registered": EVERYONE,
-    "registrations.thanks": EVERYONE,
+    "registrations.check_mail": EVERYONE,
     "registrations.manage": EVERYONE,
     "registrations.manage_ics": EVERYONE,
     "registrations.cancel": EVERYONE,
