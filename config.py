@@ -67,6 +67,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Production refuses in-memory counters (one count per worker) unless this says it runs
+    #: a single worker.
+    RATELIMIT_ALLOW_MEMORY = _bool("RATELIMIT_ALLOW_MEMORY", False)
     #: Prefix of the rate-limit counters in shared storage (one per deployment sharing a Redis).
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "participation")
     #: Number of trusted proxies in front of the app that set X-Forwarded-For. 0 (the default)

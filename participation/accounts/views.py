@@ -28,6 +28,7 @@ from participation.accounts.forms import (
     SignUpForm,
     VerifyEmailForm,
 )
+from participation.core.limits import MAILBOX_LIMIT, counts_against_limit, mailbox_key
 from participation.core.views import safe_next
 from participation.database import begin_write
 from participation.extensions import db, limiter
@@ -54,7 +55,9 @@ def _home_after_sign_in() -> str:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def sign_up():
     """Create an account; the same answer whether or not the address was known."""
     if current_user.is_authenticated:
@@ -108,7 +111,9 @@ def verify_email(token: str):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def resend_verification():
     """Send the verification mail again."""
     form = EmailForm()
@@ -179,7 +184,9 @@ def sign_out():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def forgot_password():
     """Ask for a reset link; the same answer whether or not the address has an account."""
     form = EmailForm()

@@ -57,6 +57,8 @@ class EventDetails:
     accessibility_notes: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
+    #: Hours people have to confirm their place with the link in their mail; None: no need.
+    confirm_within_hours: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     action_ids: list[int] = field(default_factory=list)
@@ -130,6 +132,9 @@ def _check_rules(details: EventDetails) -> None:
         raise EventError(
             "registration_closes_at", _l("Registration must close after it opens.")
         )
+    if details.confirm_within_hours is not None and not 1 <= details.confirm_within_hours <= 168:
+        raise EventError("confirm_within_hours",
+                         _l("Give between 1 and 168 hours (a week), or leave it empty."))
     if details.capacity is not None and details.capacity < 0:
         raise EventError("capacity", _l("The number of places cannot be negative."))
     if not (details.venue_name or details.address or details.online_url):
@@ -193,7 +198,7 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
     ):
         setattr(event, name, getattr(details, name))
     actions = []
@@ -278,7 +283,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
     ):
         setattr(copy, name, getattr(event, name))
     copy.actions = list(event.actions)

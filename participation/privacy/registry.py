@@ -150,6 +150,13 @@ REGISTRY: tuple[Table, ...] = (
             "name": Personal("the attendee list and the sign-in sheet"),
             "email": Personal("mail about the registration"),
             "needs_other": Personal("access and dietary needs, free text"),
+            "mailbox": Personal("spotting many sign-ups from one mailbox (abuse)"),
+            "client_network": Personal("spotting bursts of sign-ups from one network (abuse); "
+                                       "the /24 or /48 network, never the full address"),
+            "confirm_by": Personal("deadline to confirm the place by mail", erased=KEEP,
+                                   retention=AS_COUNT),
+            "email_confirmed_at": Personal("the place was confirmed by mail", erased=KEEP,
+                                           retention=AS_COUNT),
             "needs_step_free": Personal("access needs", erased=KEEP, retention=AS_COUNT),
             "needs_hearing_loop": Personal("access needs", erased=KEEP, retention=AS_COUNT),
             "needs_sign_language": Personal("access needs", erased=KEEP, retention=AS_COUNT),
@@ -253,7 +260,8 @@ REGISTRY: tuple[Table, ...] = (
             "id slug title summary description topic_id starts_at ends_at venue_name address "
             "online_url public_transport bike step_free hearing_loop sign_language_on_request "
             "accessibility_notes language capacity registration_opens_at registration_closes_at "
-            "registration_paused status confirmed_count waiting_count created_at updated_at "
+            "registration_paused confirm_within_hours status confirmed_count waiting_count "
+            "created_at updated_at "
             "cancelled_at feedback_invites_sent_at".split()
         ),
     ),

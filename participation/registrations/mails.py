@@ -129,6 +129,15 @@ def reminder(registration: Registration) -> OutboxMessage:
     )
 
 
+def released(registration: Registration) -> OutboxMessage:
+    """Tell someone their unconfirmed place went to the waiting list."""
+    return _send(
+        "registration_released",
+        registration,
+        _l("Your registration for %(title)s was not confirmed", title=registration.event.title),
+    )
+
+
 def manage_link_again(registration: Registration) -> OutboxMessage:
     """Send the manage link again to someone who tried to register a second time."""
     return _send(

@@ -16,13 +16,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participation.core.limits import REGISTRATION_LIMIT
+from participation.core.limits import (
+    MAILBOX_LIMIT,
+    REGISTRATION_LIMIT,
+    counts_against_limit,
+    mailbox_key,
+)
 from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
 from participation.extensions import db, limiter
 from participation.registrations import services
-from participation.registrations.forms import CancelForm, RegistrationForm
+from participation.registrations.forms import CancelForm, ConfirmPlaceForm, RegistrationForm
 from participation.registrations.models import Registration, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
@@ -52,7 +57,9 @@ def _render_closed(event, reason: str, status: int = 200):
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(REGISTRATION_LIMIT, methods=["POST"])
+@limiter.limit(REGISTRATION_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
@@ -81,6 +88,7 @@ def register(slug: str):
             locale=str(get_locale() or "nl"),
             user=_signed_in_user(),
             consent=form.consent.data,
+            client_address=request.remote_addr,
         )
     except services.RegistrationClosed as error:
         db.session.rollback()
@@ -131,6 +139,8 @@ def _can_cancel(registration: Registration) -> bool:
 
 def _manage_context(registration: Registration, token: str) -> dict:
     return {
+        "needs_confirmation": services.needs_confirmation(registration),
+        "confirm_form": ConfirmPlaceForm(),
         "registration": registration,
         "event": registration.event,
         "token": token,
@@ -149,6 +159,26 @@ def manage(token: str):
     response = render_template("registrations/manage.html",
                                **_manage_context(registration, token))
     return response, 200, PRIVATE
+
+
+@bp.post("/registrations/<token>/confirm")
+@limiter.limit(REGISTRATION_LIMIT)
+def confirm(token: str):
+    """Confirm the place with the button on the page the mailed link opens."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    if not ConfirmPlaceForm().validate_on_submit():
+        return redirect(url_for("registrations.manage", token=token), 303)
+    try:
+        services.confirm_by_mail(registration)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registrations.manage", token=token), 303)
+    db.session.commit()
+    flash(_("Thank you: your registration is confirmed."), "success")
+    return redirect(url_for("registrations.manage", token=token), 303)
 
 
 @bp.get("/registrations/<token>/calendar.ics")

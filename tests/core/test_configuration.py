@@ -16,6 +16,7 @@ def production(monkeypatch):
     """Build a production app with some settings overridden."""
 
     def build(**overrides):
+        overrides.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
         for key, value in overrides.items():
             monkeypatch.setattr(CONFIGS["production"], key, value, raising=False)
         return create_app("production")
@@ -88,3 +89,12 @@ def smtp_listener():
     thread.start()
     yield port
     server.close()
+
+
+def test_production_refuses_rate_limits_counted_per_worker_unless_allowed(production):
+    with pytest.raises(UnsafeConfiguration, match="RATELIMIT_STORAGE_URI is memory"):
+        production(SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x",
+                   RATELIMIT_STORAGE_URI="memory://")
+    app = production(SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x",
+                     RATELIMIT_STORAGE_URI="memory://", RATELIMIT_ALLOW_MEMORY=True)
+    assert app.config["RATELIMIT_ALLOW_MEMORY"]

@@ -71,6 +71,7 @@ MATRIX: dict[str, Access] = {
     # Registering, and the manage link (whoever holds the link).
     "registrations.register": EVERYONE,
     "registrations.check_mail": EVERYONE,
+    "registrations.confirm": EVERYONE,
     "registrations.manage": EVERYONE,
     "registrations.manage_ics": EVERYONE,
     "registrations.cancel": EVERYONE,
@@ -109,6 +110,8 @@ MATRIX: dict[str, Access] = {
     "manage_events.cancel": EVENT_ORGANISERS,
     "manage_registrations.workspace": EVENT_ORGANISERS,
     "manage_registrations.add": EVENT_ORGANISERS,
+    "manage_registrations.bursts": EVENT_ORGANISERS,
+    "manage_registrations.cancel_burst": EVENT_ORGANISERS,
     "manage_registrations.cancel": EVENT_ORGANISERS,
     "manage_registrations.promote": EVENT_ORGANISERS,
     "manage_registrations.capacity": EVENT_ORGANISERS,
