@@ -1,7 +1,7 @@
 """abuse resistance: confirmation by mail, networks and mailboxes of registrations
 
 Revision ID: 06332a55f064
-Revises: c880dab54b2d
+Revises: a666ed2747a5
 Create Date: 2026-11-30 10:37:42.688978
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '06332a55f064'
-down_revision = 'c880dab54b2d'
+down_revision = 'a666ed2747a5'
 branch_labels = None
 depends_on = None
 

@@ -265,6 +265,8 @@ REGISTRY: tuple[Table, ...] = (
             "cancelled_at feedback_invites_sent_at".split()
         ),
     ),
+    Table("worker_job_runs", owner="nobody", purpose="when each periodic job last ran",
+          retention="as long as the platform", other=("name", "last_run_at", "last_result")),
     Table("event_actions", owner="nobody", purpose="which actions an event discusses",
           retention="as long as the event", other=("event_id", "action_id")),
     Table("topics", owner="nobody", purpose="the catalogue", retention="as long as the platform",

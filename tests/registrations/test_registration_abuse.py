@@ -156,3 +156,15 @@ def test_organisers_see_a_burst_from_one_network_and_one_mailbox_and_cancel_it(
     # The group's own waiting registration went first: no spam was promoted.
     assert [m.recipient for m in outbox("registration_promoted")] == ["late@example.org"]
     assert_counters_match_rows(event)
+
+
+def test_the_worker_releases_unconfirmed_places_every_few_minutes(strict_event, sign_up, outbox):
+    from participation.worker.jobs import JOBS, run_job_if_due
+
+    sign_up(strict_event, email="first@example.org")
+    db.session.commit()
+    job = JOBS["release-unconfirmed"]
+    assert job.every <= timedelta(minutes=15)
+    summary = run_job_if_due(job, utcnow() + timedelta(hours=3))
+    assert summary == "1 unconfirmed registration(s) released"
+    assert [m.recipient for m in outbox("registration_released")] == ["first@example.org"]
