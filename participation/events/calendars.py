@@ -11,9 +11,9 @@ import icalendar
 from flask import current_app
 from flask_babel import gettext as _
 
+from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
 from participation.events.models import Event, EventStatus
-from participation.events.services import BRUSSELS
 
 
 def _host() -> str:

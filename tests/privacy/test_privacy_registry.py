@@ -10,7 +10,7 @@ from participation.accounts.models import Role
 from participation.accounts.services import grant_role
 from participation.extensions import db
 from participation.privacy import registry, services
-from participation.privacy.access_log import record_view
+from participation.audit.access_log import record_view
 
 from .conftest import PASSWORD
 
