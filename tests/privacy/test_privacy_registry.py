@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from participation.accounts.models import Role
 from participation.accounts.services import grant_role
+from participation.audit.access_log import record_view
 from participation.extensions import db
 from participation.privacy import registry, services
-from participation.audit.access_log import record_view
 
 from .conftest import PASSWORD
 
