@@ -30,16 +30,14 @@ def configuration_problems(app: Flask) -> list[str]:
         problems.append(
             "DATABASE_URL points at SQLite; use PostgreSQL or set ALLOW_SQLITE_IN_PRODUCTION=true"
         )
-    storage = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-    if (app.config.get("RATELIMIT_ENABLED", True) and storage.startswith("memory")
-            and not app.config.get("RATELIMIT_ALLOW_MEMORY")):
+    limits_uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    if (app.config.get("RATELIMIT_ENABLED", True) and limits_uri.startswith("memory")
+            and not app.config.get("RATELIMIT_MEMORY_ALLOWED")):
         problems.append(
-            "RATELIMIT_STORAGE_URI is memory://, so each worker counts on its own (two workers "
-            "allow twice the limit); use redis://... or, with a single worker, set "
-            "RATELIMIT_ALLOW_MEMORY=true"
+            "RATELIMIT_STORAGE_URI is memory://: with several worker processes each counts "
+            "its own limits; use redis://... or set RATELIMIT_MEMORY_ALLOWED=true when the "
+            "app runs as one single process"
         )
-    if not app.config.get("SESSION_COOKIE_SECURE"):
-        problems.append("SESSION_COOKIE_SECURE is off")
     return problems
 
 

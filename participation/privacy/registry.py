@@ -29,6 +29,7 @@ from participation.events.models import Event, event_organisers
 from participation.feedback.models import Opinion, OpinionReport
 from participation.mail.models import OutboxMessage, OutboxStatus
 from participation.registrations.models import Registration
+from participation.registrations.services import person_registrations
 
 #: ``erased`` value of a column kept as it is when its row is anonymised (an anonymous count).
 KEEP = object()
@@ -80,12 +81,10 @@ class Table:
 
 
 def _registrations_of(user: User) -> sa.ColumnElement[bool]:
-    # Registrations made with the address before the account existed count only once the
-    # account proved it owns the address: otherwise anyone could sign up with it and see them.
-    mine = Registration.user_id == user.id
-    if user.email_verified:
-        return sa.or_(mine, Registration.email == user.email)
-    return mine
+    # One home for the rule: registrations made with the address count only once the
+    # account has confirmed it owns the address (registrations.services).
+    mine = person_registrations(user).with_only_columns(Registration.id)
+    return Registration.id.in_(mine)
 
 
 def _now_unless_set(column, now: datetime):

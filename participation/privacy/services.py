@@ -41,8 +41,7 @@ def _value(enum_value) -> str | None:
 def registrations_of(user: User) -> list[Registration]:
     """Return every registration of the account: linked to it, or made with its verified address."""
     return list(db.session.scalars(
-        sa.select(Registration).where(registry.table("registrations").rows_of(user))
-        .order_by(Registration.id)
+        registration_services.person_registrations(user).order_by(Registration.id)
     ))
 
 
