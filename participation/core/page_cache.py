@@ -41,7 +41,7 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -258,6 +258,7 @@ def init_app(app: Flask) -> None:
         cache._conninfo = url.render_as_string(hide_password=False)
         cache._needs_listener = True
     app.extensions["page_cache"] = cache
+    app.jinja_env.globals["cached_block"] = cached_block
     app.wsgi_app = PageCacheMiddleware(app.wsgi_app, cache, tuple(app.config["LANGUAGES"]))
 
 
@@ -274,14 +275,71 @@ def memo(name: Any, build: Callable[[], Any]) -> Any:
     return build() if cache is None else cache.memo(name, build)
 
 
-def fragment(name: Any, build: Callable[[], str]) -> Markup:
+#: Stands for the visitor's CSRF token inside a kept fragment.
+_CSRF_MARK = "\x00csrf\x00"
+
+
+def fragment(name: Any, build: Callable[[], str], deps: Iterable[str] = ()) -> Markup:
     """A rendered part of a page that is the same for every visitor, kept like a memo.
 
-    Signed-in pages render the person's own parts (their registration, their opinion, the
-    CSRF token) around fragments; ``name`` must hold everything the fragment depends on
-    besides content (language, query arguments).
+    Signed-in pages render the person's own parts (their registration, their opinion) around
+    fragments; ``name`` must hold everything the fragment depends on besides content and
+    language (query arguments, whether someone is signed in). A CSRF token rendered inside
+    is kept as a mark and replaced by the visitor's own token on every use. ``deps`` adds
+    tags for what the fragment shows of objects loaded before it was built.
     """
-    return Markup(memo(("fragment", name), lambda: str(build())))
+    def render() -> str:
+        depends_on(*deps)
+        html = str(build())
+        token = g.get("csrf_token")
+        return html.replace(token, _CSRF_MARK) if token else html
+
+    html = memo(("fragment", str(get_locale()), name), render)
+    if _CSRF_MARK in html:
+        from flask_wtf.csrf import generate_csrf
+
+        html = html.replace(_CSRF_MARK, generate_csrf())
+    return Markup(html)
+
+
+def cached_block(*name: Any, caller: Callable[[], str], keep: bool = True,
+                 deps: Iterable[str] = ()) -> Markup:
+    """Jinja: ``{% call cached_block("events.list", args) %}...{% endcall %}`` keeps the block.
+
+    What the block reads must be loaded lazily (see :func:`lazy`) so that a kept block costs
+    no query. ``keep=False`` renders it afresh (a form in its error state, with what the
+    visitor typed, is nobody else's).
+    """
+    if not keep:
+        return Markup(caller())
+    return fragment(name, caller, deps)
+
+
+def lazy(load: Callable[[], Any]) -> Any:
+    """A value loaded on first use; a page whose kept fragment uses it never loads it.
+
+    What loading it read (the tags its queries declared) is declared again wherever it is
+    used, so a fragment built from a value loaded earlier still depends on what it shows.
+    """
+    from werkzeug.local import LocalProxy
+
+    loaded: list[Any] = []
+    deps: list[frozenset[str]] = []
+
+    def get() -> Any:
+        cache = current_app.extensions.get("page_cache")
+        if not loaded:
+            recording = cache.start_recording() if cache is not None else None
+            try:
+                loaded.append(load())
+            finally:
+                if recording is not None:
+                    deps.append(cache.stop_recording(recording))
+        if cache is not None and deps:
+            cache.declare(deps[0])
+        return loaded[0]
+
+    return LocalProxy(get)
 
 
 def depends_on(*tags: str) -> None:

@@ -1,5 +1,7 @@
 """The page cache drops what a change shows, and only that (issue 16: targeted invalidation)."""
 
+import re
+
 import pytest
 
 from participation.core.page_cache import ALL, PageCache
@@ -117,3 +119,59 @@ class TestStoring:
         assert cache.stop_recording(inner) == {"event:1"}
         cache.declare({"events"})
         assert cache.stop_recording(outer) == {"event:1", "events"}
+
+
+class TestSignedIn:
+    """Signed-in pages reuse what is the same for everyone and add the person's own parts."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"PAGE_CACHE_ENABLED": True, "PAGE_CACHE_LISTEN": False,
+                "PAGE_CACHE_SECONDS": 3600, "WTF_CSRF_ENABLED": True}
+
+    def test_kept_fragments_cost_no_content_queries(self, client, login, make_user, make_event,
+                                                     make_action, count_queries):
+        action = make_action()
+        event = make_event(actions=[action])
+        login(make_user())
+        for path in ("/events", f"/events/{event.slug}", f"/priorities/{action.priority.slug}"):
+            client.get(path, headers=EN)
+            with count_queries() as statements:
+                assert client.get(path, headers=EN).status_code == 200
+            content = [s for s in statements if "FROM users" not in s
+                       and "FROM user_roles" not in s and not s.startswith("BEGIN")]
+            assert content == [], (path, content)
+
+    def test_signed_in_page_shows_places_after_each_registration(self, client, login,
+                                                                  make_user, make_event):
+        event = make_event(capacity=10)
+        login(make_user())
+        assert "10 places left" in client.get(f"/events/{event.slug}", headers=EN).text
+        _register(event, 4)
+        assert "6 places left" in client.get(f"/events/{event.slug}", headers=EN).text
+        assert "6 places left" in client.get("/events", headers=EN).text
+
+    def test_each_person_gets_their_own_csrf_token_in_a_kept_fragment(
+        self, app, make_user, make_action, make_opinion
+    ):
+        action = make_action(feedback_open=True)
+        make_opinion(action)
+        db.session.commit()
+        tokens = []
+        for person in (make_user(), make_user()):
+            db.session.commit()
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = person.get_id()
+                session["_fresh"] = True
+            page = client.get(f"/actions/{action.code}", headers=EN).text
+            assert "Report this opinion" in page
+            found = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+            assert len(found) == 1, "one token per page, the visitor's own"
+            tokens.append(found.pop())
+            # The token works for this person: reporting is accepted, not refused as CSRF.
+            opinion_id = re.search(r'/opinions/(\d+)/report', page).group(1)
+            answer = client.post(f"/opinions/{opinion_id}/report", headers=EN,
+                                 data={"csrf_token": tokens[-1], "reason": "Off topic here"})
+            assert answer.status_code in (302, 303), (len(tokens), answer.text[:3000])
+        assert tokens[0] != tokens[1]
