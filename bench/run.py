@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> dict:
                               "phases": loaded.phases}
         paths = {"event_list": loaded.list_query, "event_page": f"/events/{loaded.event_slug}",
                  "action_page": f"/actions/{loaded.action_code}"}
+    paths.update(report.more_paths(conninfo))
     results["paths"] = paths
 
     print("Counting SQL statements per page ...", flush=True)
@@ -108,6 +109,14 @@ def main(argv: list[str] | None = None) -> dict:
         if etag:
             targets["event_page_304"] = (app.base_url + paths["event_page"],
                                          {"If-None-Match": etag})
+        # Issue 16: what a signed-in resident sees (a session cookie: the page cache cannot
+        # answer, the app renders around its kept fragments).
+        cookie = queries.signed_in_cookie(url, env["SECRET_KEY"])
+        if cookie:
+            for name in report.SIGNED_IN_PAGES:
+                if name in paths:
+                    targets[f"{name}_signed_in"] = (app.base_url + paths[name],
+                                                    {"Cookie": cookie})
         if not args.skip_uncached:
             uncached = stack.enter_context(
                 Server(APP_SPEC, settings, env=env_uncached, probe="/healthz"))
