@@ -213,8 +213,8 @@ def table(results: dict) -> str:
         slow = registrations.get("slow_mail")
         if slow:
             lines.append(
-                f"  with a {slow['mail_delay_ms']} ms-per-message mail server and one worker: "
-                f"{slow['registrations_per_s']:.0f}/s (requests no longer wait for mail); "
+                f"  with a {slow['mail_delay_ms']} ms-per-message mail server and one worker "
+                f"delivering meanwhile: {slow['registrations_per_s']:.0f}/s; "
                 f"{slow['mails_delivered']} mails delivered, the last "
                 f"{slow['drain_seconds_after_last_request']:.1f} s after the last request")
     export = results.get("exports", {})
