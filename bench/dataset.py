@@ -36,8 +36,6 @@ STAFF_PASSWORD = "bench-staff-password-2024"  # noqa: S105 - a throwaway benchma
 #: The event whose 100 places the registration benchmark fights over.
 CONTENTION_SLUG = "bench-contention"
 CONTENTION_CAPACITY = 100
-#: A search the visitors' page list includes: words in titles, summaries and action titles.
-SEARCH_QUERY = "/events?q=klimaat+europe"
 ORGANISERS = 200
 
 TOPICS = [

@@ -17,7 +17,7 @@ MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
 def test_existing_texts_become_dutch_and_are_searchable(empty_database_url):  # noqa: F811
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="a666ed2747a5")
+        upgrade(directory=MIGRATIONS, revision="06332a55f064")
         with db.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO topics (id, slug, position, name_nl, name_en, description_nl) "

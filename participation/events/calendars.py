@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext as _
 
 from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
@@ -31,11 +32,13 @@ def _vtimezone() -> icalendar.Timezone:
 
 
 def event_component(event: Event, url: str, method_cancel: bool = False,
-                    reader: str | None = None) -> icalendar.Event:
+                    reader: str | None = None,
+                    with_online_link: bool = False) -> icalendar.Event:
     """Build the VEVENT of one event, with times in Europe/Brussels.
 
     Texts are in the reader's language (the request's, unless given) or else the other one;
-    LANGUAGE says which.
+    LANGUAGE says which. The online link goes in only for a confirmed registrant's own
+    calendar (``with_online_link``): public calendars say "Online" and point to the event page.
     """
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
@@ -47,7 +50,8 @@ def event_component(event: Event, url: str, method_cancel: bool = False,
     vevent.add("description", f"{summary.value}\n\n{url}",
                parameters={"LANGUAGE": summary.lang})
     vevent.add("url", url)
-    location = ", ".join(p for p in (event.venue_name, event.address) if p) or event.online_url
+    online = event.online_url if with_online_link else (_("Online") if event.online_url else None)
+    location = ", ".join(p for p in (event.venue_name, event.address) if p) or online
     if location:
         vevent.add("location", location)
     vevent.add("last-modified", event.updated_at)
@@ -71,10 +75,13 @@ def _calendar(name: str, method: str = "PUBLISH") -> icalendar.Calendar:
     return cal
 
 
-def event_calendar(event: Event, url: str, reader: str | None = None) -> bytes:
-    """Return a .ics file holding one event (its texts in ``reader``'s language if given)."""
+def event_calendar(event: Event, url: str, reader: str | None = None,
+                   with_online_link: bool = False) -> bytes:
+    """Return a .ics file holding one event (its texts in ``reader``'s language if given; with
+    its online link only for a registrant)."""
     cal = _calendar(event.t("title", reader))
-    cal.add_component(event_component(event, url, reader=reader))
+    cal.add_component(event_component(event, url, reader=reader,
+                                      with_online_link=with_online_link))
     return cal.to_ical()
 
 

@@ -49,6 +49,7 @@ class Topic(Bilingual, db.Model):
 
     __tablename__ = "topics"
     BILINGUAL_FIELDS = ("name", "description")
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -76,6 +77,21 @@ class Event(Bilingual, db.Model):
     )
 
     __tablename__ = "events"
+    #: Page cache (see participation/core/page_cache.py): a query on events shows which events
+    #: there are; each event shown is a dependency of its own.
+    cache_query_tags = ("events",)
+    #: Columns that change with every registration: they show only where the event does.
+    CACHE_QUIET_COLUMNS = frozenset({"confirmed_count", "waiting_count", "updated_at"})
+
+    def cache_row_tags(self) -> set[str]:
+        return {f"event:{self.id}"}
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        """A registration changes this event only; any other change may move it in lists."""
+        if changed is not None and changed <= self.CACHE_QUIET_COLUMNS:
+            return {f"event:{self.id}"}
+        return {f"event:{self.id}", "events"}
+
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
@@ -91,6 +107,10 @@ class Event(Bilingual, db.Model):
         ),
         _in_a_language("title"),
         _in_a_language("summary"),
+        sa.CheckConstraint(
+            "confirm_within_hours IS NULL OR confirm_within_hours BETWEEN 1 AND 168",
+            name="confirm_within_hours_range",
+        ),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_topic_id_starts_at", "topic_id", "starts_at"),
         # Search looks for words anywhere in the text: trigrams make that fast on PostgreSQL
@@ -138,6 +158,9 @@ class Event(Bilingual, db.Model):
     registration_closes_at: Mapped[datetime | None]
     #: Organisers can close registration early and reopen it.
     registration_paused: Mapped[bool] = flag()
+    #: When set, people who register online must confirm their place with the link in their
+    #: mail within this many hours, or the place goes to the waiting list (against sign-up spam).
+    confirm_within_hours: Mapped[int | None]
     status: Mapped[EventStatus] = mapped_column(
         value_enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )

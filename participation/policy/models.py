@@ -24,6 +24,7 @@ class PolicyDocument(Bilingual, db.Model):
 
     __tablename__ = "policy_documents"
     BILINGUAL_FIELDS = ("issuer", "title", "summary")
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -47,6 +48,7 @@ class Priority(Bilingual, db.Model):
 
     __tablename__ = "priorities"
     BILINGUAL_FIELDS = ("title", "summary")
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -72,6 +74,14 @@ class PolicyAction(Bilingual, db.Model):
 
     BILINGUAL_FIELDS = ("title", "summary")
     __tablename__ = "policy_actions"
+    cache_query_tags = ("actions",)
+
+    def cache_row_tags(self) -> set[str]:
+        return {f"action:{self.id}"}
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"action:{self.id}", "actions"}
+
     __table_args__ = (
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
         sa.CheckConstraint("length(code) >= 2", name="code_not_empty"),
@@ -114,6 +124,11 @@ class ActionUpdate(Bilingual, db.Model):
         ),
     )
     BILINGUAL_FIELDS = ("body",)
+    cache_query_tags = ("actions",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"action:{self.action_id}", "actions"}
+
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from participation.audit.services import record
 from participation.core.errors import DomainError
+from participation.core.text import is_single_line
 from participation.events.models import Event
 from participation.extensions import db
 from participation.localized import Text, pick
@@ -51,6 +52,9 @@ def _check_one(subject: str | None, body: str | None, suffix: str) -> tuple[str,
         raise MessageError(_l("Enter a subject."), field=f"subject{suffix}")
     if subject and not body:
         raise MessageError(_l("Enter the message."), field=f"body{suffix}")
+    if subject and not is_single_line(subject):
+        raise MessageError(_l("Write the subject on one line, without special control "
+                              "characters."), field=f"subject{suffix}")
     if len(subject) > SUBJECT_MAX:
         raise MessageError(_l("The subject can be at most %(max)d characters long.",
                               max=SUBJECT_MAX), field=f"subject{suffix}")
