@@ -7,12 +7,13 @@ from functools import lru_cache
 
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from participation.core.bilingual import Text, current_language, pick
+from participation.core.formats import format_date, format_datetime, format_number, format_time
 from participation.core.i18n import DEFAULT_LANGUAGE
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -127,6 +128,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": _format(
         format_datetime, value, fmt)
     app.jinja_env.filters["time"] = lambda value, fmt="short": _format(format_time, value, fmt)
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["localized"] = localized
     app.jinja_env.globals["lang_attr"] = lang_attr

@@ -199,7 +199,8 @@ def capacity(slug: str):
     db.session.commit()
     flash(_("The number of places is changed."), "success")
     if promoted:
-        flash(_("%(num)d people moved up from the waiting list.", num=len(promoted)), "success")
+        flash(ngettext("%(num)d person moved up from the waiting list.",
+                       "%(num)d people moved up from the waiting list.", len(promoted)), "success")
     return redirect(url_for(".workspace", slug=slug))
 
 
