@@ -128,7 +128,8 @@ def test_switching_language_while_signed_in_never_changes_the_mail_language(
 def test_mails_follow_the_account_setting_not_the_page_language(
     client, login, make_user, make_event
 ):
-    make_event(slug="avond", title_nl="Avond", title_en="Evening", summary_nl="Samen", summary_en="Together")
+    make_event(slug="avond", title_nl="Avond", title_en="Evening", summary_nl="Samen",
+               summary_en="Together")
     user = login(make_user(email="emma@example.org", name="Emma", locale="nl"))
     client.get("/language/en?next=/")
     client.post("/events/avond/register", data={**REGISTRATION, "email": user.email})
