@@ -91,6 +91,11 @@ def _reader_language():
     return None
 
 
+@bp.teardown_request
+def _forget_reader_language(error=None) -> None:
+    g.pop("force_locale", None)
+
+
 @bp.after_request
 def _content_language(response):
     """Say which language the texts were chosen in, and that it depends on the request's."""
