@@ -13,15 +13,16 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
+from flask import Flask, g, request_started
 
 from config import database_url as normalise_database_url
 from participation import create_app
 from participation.accounts.models import Role, User, UserRole
 from participation.accounts.services import hash_password
+from participation.core import page_cache
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
-from participation.extensions import db
+from participation.extensions import db, limiter
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 from participation.registrations import services as registration_services
 from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
@@ -90,18 +91,47 @@ def app_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def app(_schema, database_url, app_config):
-    """The app with an application context pushed, on an empty database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+#: The app of the default test configuration, built once per process and reused by every
+#: test that does not override ``app_config`` (building one costs about 150 ms).
+_shared_app: dict[str, Flask] = {}
+#: The app built last: extensions such as the rate limiter are bound to one app at a time.
+_last_built: list[Flask | None] = [None]
+
+
+def _build_app(config: dict) -> Flask:
+    app = create_app(config)
     # Requests reuse the app context pushed here, and with it ``g``: forget the signed-in
     # user and the chosen language at the start of each request, as production does.
     request_started.connect(_forget_signed_in_user, app)
+    _last_built[0] = app
+    return app
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    """The app with an application context pushed, on an empty database.
+
+    Tests without their own ``app_config`` share one app; whatever a test changes in its
+    configuration, its page cache or its rate limits is undone afterwards.
+    """
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, **app_config}
+    if app_config:
+        app = _build_app(config)
+    else:
+        app = _shared_app.get(database_url)
+        if app is None or _last_built[0] is not app:
+            app = _shared_app[database_url] = _build_app(config)
+    saved_config = dict(app.config)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        page_cache.invalidate()
+        with contextlib.suppress(Exception):
+            limiter.reset()
+    app.config.clear()
+    app.config.update(saved_config)
 
 
 @pytest.fixture
