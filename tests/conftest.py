@@ -9,6 +9,8 @@ import contextlib
 import functools
 import itertools
 import os
+import shutil
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -37,12 +39,20 @@ def password_hash(password: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     """The database the tests use: TEST_DATABASE_URL, or a fresh SQLite file."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return normalise_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield normalise_database_url(url)
+        return
+    # In memory-backed /dev/shm where there is one: every test commits, and a disk that
+    # other processes keep busy makes each commit's fsync wait (minutes over a whole run).
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        folder = tempfile.mkdtemp(prefix="participation-test-", dir="/dev/shm")
+        yield f"sqlite:///{folder}/test.db"
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 @pytest.fixture(scope="session")
