@@ -92,9 +92,21 @@ def _max(limit: int, what) -> Length:
                                         what=what, max=limit))
 
 
-def _text(kind, label, what, limit: int, lang: str):
+def _text(kind, label, what, limit: int, lang: str, *validators):
     """An optional text field in one language (``lang`` on the input: spell-checking)."""
-    return kind(label, filters=[_strip], render_kw={"lang": lang}, validators=[_max(limit, what)])
+    return kind(label, filters=[_strip], render_kw={"lang": lang},
+                validators=[*validators, _max(limit, what)])
+
+
+def _in_a_language(other: str, message):
+    """Ask for this text or its other-language twin ``other`` (the service checks it too, but
+    saying so here shows it with the form's other errors)."""
+
+    def check(form, field):
+        if not (field.data or "").strip() and not (form[other].data or "").strip():
+            raise ValidationError(message)
+
+    return check
 
 
 def _slug(form, field):
@@ -110,13 +122,16 @@ class EventForm(FlaskForm):
 
     # Each text in Dutch, English or both (the service asks for at least one title and
     # summary); readers get their language, or else the other one marked as such.
-    title_nl = _text(StringField, _l("Title in Dutch"), _l("The Dutch title"), 200, "nl")
+    title_nl = _text(StringField, _l("Title in Dutch"), _l("The Dutch title"), 200, "nl",
+                     _in_a_language("title_en", _l("Enter a title, in Dutch, English or both.")))
     title_en = _text(StringField, _l("Title in English"), _l("The English title"), 200, "en")
     slug = StringField(
         _l("Web address (slug)"), filters=[_strip],
         validators=[Optional(), Length(max=SLUG_MAX), _slug],
     )
-    summary_nl = _text(TextAreaField, _l("Summary in Dutch"), _l("The Dutch summary"), 500, "nl")
+    summary_nl = _text(TextAreaField, _l("Summary in Dutch"), _l("The Dutch summary"), 500, "nl",
+                       _in_a_language("summary_en",
+                                      _l("Enter a short summary, in Dutch, English or both.")))
     summary_en = _text(TextAreaField, _l("Summary in English"), _l("The English summary"), 500,
                        "en")
     description_nl = _text(TextAreaField, _l("Description in Dutch"),
