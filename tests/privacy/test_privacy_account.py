@@ -164,7 +164,8 @@ class TestTheDeletionIsConfirmedByMail:
 
     @pytest.mark.parametrize("locale, expected", [
         ("en", ("Your account is deleted", "Your places at upcoming events are cancelled: 1.")),
-        ("nl", ("Je account is verwijderd", "Je plaatsen voor komende evenementen zijn geannuleerd: 1.")),
+        ("nl", ("Je account is verwijderd",
+                "Je plaatsen voor komende evenementen zijn geannuleerd: 1.")),
     ])
     def test_in_the_language_of_the_account_without_the_name(
             self, client, login, history, smtp_server, locale, expected):
