@@ -145,6 +145,12 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100_000,
                                             message=_l("Enter a number of places of 0 or more."))],
     )
+    companions_allowed = WholeNumberField(
+        _l("Companions per registration"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=20, message=_l(
+            "Enter a number of companions from 0 to 20."))],
+    )
     registration_opens_at = BrusselsDateTimeField(_l("Registration opens"),
                                                   validators=[Optional()])
     registration_closes_at = BrusselsDateTimeField(_l("Registration closes"),
@@ -179,6 +185,7 @@ class EventForm(FlaskForm):
             accessibility_notes=self.accessibility_notes.data or None,
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
+            companions_allowed=self.companions_allowed.data or 0,
             registration_opens_at=to_utc(self.registration_opens_at.data),
             registration_closes_at=to_utc(self.registration_closes_at.data),
             action_ids=list(self.actions.data or []),
@@ -207,6 +214,7 @@ def form_data(event: Event) -> dict:
         "accessibility_notes": event.accessibility_notes,
         "language": event.language.value,
         "capacity": event.capacity,
+        "companions_allowed": event.companions_allowed,
         "registration_opens_at": to_local(event.registration_opens_at),
         "registration_closes_at": to_local(event.registration_closes_at),
         "actions": [a.id for a in event.actions],

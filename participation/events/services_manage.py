@@ -19,6 +19,7 @@ from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
 from participation.extensions import db
 from participation.policy.models import PolicyAction
+from participation.registrations import questions as registration_questions
 from participation.registrations import services as registration_services
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -56,6 +57,8 @@ class EventDetails:
     accessibility_notes: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
+    #: How many people one registration may bring along (0 = none).
+    companions_allowed: int = 0
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     action_ids: list[int] = field(default_factory=list)
@@ -191,7 +194,7 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "companions_allowed",
     ):
         setattr(event, name, getattr(details, name))
     actions = []
@@ -276,7 +279,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", "companions_allowed",
     ):
         setattr(copy, name, getattr(event, name))
     copy.actions = list(event.actions)
@@ -286,6 +289,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
     copy.organisers = organisers
     db.session.add(copy)
     db.session.flush()
+    registration_questions.copy_questions(event, copy)
     record(by, "event.duplicate", copy, source_id=event.id, slug=copy.slug)
     return copy
 

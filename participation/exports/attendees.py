@@ -19,6 +19,7 @@ from participation.events.services import BRUSSELS
 from participation.exports.cells import neutralise_cell
 from participation.extensions import db
 from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.questions import questions_of
 
 UTF8_BOM = "\ufeff"
 
@@ -37,11 +38,23 @@ COLUMNS = (
     ("needs_other", _l("Other needs")),
     ("source", _l("Added")),
     ("language", _l("Language")),
+    ("companions", _l("Companions")),
+    ("companion_names", _l("Names of companions")),
 )
 
 
 def _local(moment: datetime | None) -> str:
     return moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def columns(event: Event) -> list[tuple[str, object]]:
+    """The export's columns: the fixed ones, then one per question of the event's form."""
+    return [*COLUMNS, *((f"question_{q.id}", q.t("label")) for q in questions_of(event))]
+
+
+def _answers(registration: Registration) -> dict[str, str]:
+    return {f"question_{a.question_id}": a.display()
+            for a in registration.answers if a.question_id is not None}
 
 
 def active_registrations(event: Event) -> list[Registration]:
@@ -57,6 +70,7 @@ def active_registrations(event: Event) -> list[Registration]:
                 ),
             )
             .order_by(order, Registration.id)
+            .options(sa.orm.selectinload(Registration.answers))
         )
     )
 
@@ -78,6 +92,8 @@ def attendee_rows(event: Event) -> Iterator[dict]:
             "code": registration.code,
             "name": registration.name or "",
             "email": registration.email or "",
+            "companions": registration.companions,
+            "companion_names": ", ".join(n for n in registration.companion_labels if n),
             "status": statuses[registration.status],
             "waiting_position": position if waiting else "",
             "registered_at": _local(registration.created_at),
@@ -88,6 +104,7 @@ def attendee_rows(event: Event) -> Iterator[dict]:
             "needs_other": registration.needs_other or "",
             "source": sources.get(registration.source.value, registration.source.value),
             "language": registration.locale,
+            **_answers(registration),
         }
 
 
@@ -96,9 +113,10 @@ def attendees_csv(event: Event) -> bytes:
     buffer = io.StringIO()
     buffer.write(UTF8_BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise_cell(str(header)) for _, header in COLUMNS])
+    header = columns(event)
+    writer.writerow([neutralise_cell(str(title)) for _, title in header])
     for row in attendee_rows(event):
-        writer.writerow([neutralise_cell(row[key]) for key, _ in COLUMNS])
+        writer.writerow([neutralise_cell(row.get(key, "")) for key, _ in header])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -113,11 +131,12 @@ def attendees_xlsx(event: Event) -> bytes:
     })
     sheet = workbook.add_worksheet(str(_l("Attendees"))[:31])
     bold = workbook.add_format({"bold": True})
-    for col, (_, header) in enumerate(COLUMNS):
-        sheet.write_string(0, col, neutralise_cell(str(header)), bold)
+    header = columns(event)
+    for col, (_, title) in enumerate(header):
+        sheet.write_string(0, col, neutralise_cell(str(title)), bold)
     for row_number, row in enumerate(attendee_rows(event), start=1):
-        for col, (key, _) in enumerate(COLUMNS):
-            value = neutralise_cell(row[key])
+        for col, (key, _) in enumerate(header):
+            value = neutralise_cell(row.get(key, ""))
             if isinstance(value, int):
                 sheet.write_number(row_number, col, value)
             elif value != "":
@@ -135,5 +154,11 @@ def sign_in_sheet(event: Event) -> list[Registration]:
             .where(Registration.event_id == event.id,
                    Registration.status == RegistrationStatus.CONFIRMED)
             .order_by(sa.func.lower(sa.func.coalesce(Registration.name, "")), Registration.id)
+            .options(sa.orm.selectinload(Registration.answers))
         )
     )
+
+
+def sign_in_sheet_questions(event: Event) -> list:
+    """The questions whose answers the organisers want on the sign-in sheet."""
+    return [q for q in questions_of(event) if q.on_sign_in_sheet]

@@ -54,6 +54,9 @@ def sign_in_sheet(slug: str):
     people = attendees.sign_in_sheet(event)
     record(current_user, "export.sign_in_sheet", event, rows=len(people))
     db.session.commit()
-    response = Response(render_template("manage/sign_in_sheet.html", event=event, people=people))
+    response = Response(render_template(
+        "manage/sign_in_sheet.html", event=event, people=people,
+        questions=attendees.sign_in_sheet_questions(event),
+    ))
     response.headers["Cache-Control"] = "no-store"
     return response

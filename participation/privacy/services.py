@@ -22,7 +22,11 @@ from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionReport
 from participation.mail.models import OutboxMessage, OutboxStatus
 from participation.registrations import services as registration_services
-from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.models import (
+    Registration,
+    RegistrationAnswer,
+    RegistrationStatus,
+)
 
 #: Keys of audit details that may hold someone's identity; erased with the account.
 PERSONAL_DETAIL_KEYS = ("email", "name", "new_email", "old_email")
@@ -99,6 +103,12 @@ def personal_data(user: User, now: datetime | None = None) -> dict:
                 "needs_hearing_loop": r.needs_hearing_loop,
                 "needs_sign_language": r.needs_sign_language,
                 "needs_other": r.needs_other,
+                "companions": r.companions,
+                "companion_names": r.companion_names,
+                "answers": [
+                    {"question": a.label_nl, "question_en": a.label_en, "answer": a.display()}
+                    for a in r.answers
+                ],
                 "locale": r.locale,
                 "code": r.code,
                 "consent_at": _iso(r.consent_at),
@@ -159,6 +169,8 @@ def _anonymise_registration(registration: Registration, now: datetime) -> None:
     registration.name = None
     registration.email = None
     registration.needs_other = None
+    registration.companion_names = None
+    registration.answers = []
     registration.purged_at = registration.purged_at or now
 
 
@@ -269,10 +281,19 @@ def purge_personal_data(days: int, now: datetime | None = None) -> PurgeResult:
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
     ended = sa.select(Event.id).where(Event.ends_at < cutoff).scalar_subquery()
+    # Answers to the event's questions are personal data too: they go with the rest.
+    db.session.execute(
+        sa.delete(RegistrationAnswer)
+        .where(RegistrationAnswer.registration_id.in_(
+            sa.select(Registration.id).where(Registration.event_id.in_(ended),
+                                             Registration.purged_at.is_(None))
+        ))
+        .execution_options(synchronize_session=False)
+    )
     purged = db.session.execute(
         sa.update(Registration)
         .where(Registration.event_id.in_(ended), Registration.purged_at.is_(None))
-        .values(name=None, email=None, needs_other=None, purged_at=now)
+        .values(name=None, email=None, needs_other=None, companion_names=None, purged_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     removed = db.session.execute(

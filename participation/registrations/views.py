@@ -21,8 +21,14 @@ from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
 from participation.extensions import db, limiter
-from participation.registrations import services
-from participation.registrations.forms import CancelForm, RegistrationForm
+from participation.registrations import questions, services
+from participation.registrations.forms import (
+    CancelForm,
+    RegistrationForm,
+    answers_from,
+    names_from_lines,
+    registration_form,
+)
 from participation.registrations.models import Registration, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
@@ -56,7 +62,7 @@ def _render_closed(event, reason: str, status: int = 200):
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
-    form = RegistrationForm()
+    form = registration_form(questions.questions_of(event))
     if request.method == "GET":
         reason = services.window_reason(event, utcnow())
         if reason:
@@ -74,6 +80,9 @@ def register(slug: str):
             event,
             name=form.name.data,
             email=form.email.data,
+            companions=form.companions.data or 0,
+            companion_names=names_from_lines(form.companion_names.data),
+            answers=answers_from(form),
             needs_step_free=form.needs_step_free.data,
             needs_hearing_loop=form.needs_hearing_loop.data,
             needs_sign_language=form.needs_sign_language.data,

@@ -28,6 +28,7 @@ _CODE_LIKE = re.compile(r"^[A-Za-z0-9]{4,8}$")
 class WorkspaceCounts:
     """An event's sign-ups at a glance, and the access needs people asked for."""
 
+    #: People (companions included) with a confirmed place, and on the waiting list.
     confirmed: int = 0
     waiting: int = 0
     cancelled: int = 0
@@ -48,10 +49,14 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
     def count_if(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
+    def places_if(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1 + r.companions), else_=0)), 0)
+
+    # Confirmed and waiting are counted in places: a group counts each of its people.
     row = db.session.execute(
         sa.select(
-            count_if(r.status == RegistrationStatus.CONFIRMED),
-            count_if(r.status == RegistrationStatus.WAITING),
+            places_if(r.status == RegistrationStatus.CONFIRMED),
+            places_if(r.status == RegistrationStatus.WAITING),
             count_if(r.status == RegistrationStatus.CANCELLED),
             count_if(r.checked_in_at.is_not(None)),
             count_if(sa.and_(active, r.needs_step_free)),
@@ -118,6 +123,7 @@ def search_registrations(
         "name": (sa.func.lower(sa.func.coalesce(Registration.name, "")), Registration.id),
         "status": (status_order, Registration.id),
     }.get(sort, (Registration.created_at, Registration.id))
+    query = query.options(sa.orm.selectinload(Registration.answers))
     return list(db.session.scalars(query.order_by(*order)))
 
 
