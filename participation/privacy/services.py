@@ -103,6 +103,8 @@ def personal_data(user: User, now: datetime | None = None) -> dict:
                 "needs_hearing_loop": r.needs_hearing_loop,
                 "needs_sign_language": r.needs_sign_language,
                 "needs_other": r.needs_other,
+                "cancel_reason": _value(r.cancel_reason),
+                "cancel_message": r.cancel_message,
                 "companions": r.companions,
                 "companion_names": r.companion_names,
                 "answers": [
@@ -170,6 +172,7 @@ def _anonymise_registration(registration: Registration, now: datetime) -> None:
     registration.email = None
     registration.needs_other = None
     registration.companion_names = None
+    registration.cancel_message = None
     registration.answers = []
     registration.purged_at = registration.purged_at or now
 
@@ -293,7 +296,8 @@ def purge_personal_data(days: int, now: datetime | None = None) -> PurgeResult:
     purged = db.session.execute(
         sa.update(Registration)
         .where(Registration.event_id.in_(ended), Registration.purged_at.is_(None))
-        .values(name=None, email=None, needs_other=None, companion_names=None, purged_at=now)
+        .values(name=None, email=None, needs_other=None, companion_names=None,
+                cancel_message=None, purged_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     removed = db.session.execute(

@@ -20,6 +20,7 @@ from participation.core.forms import HoneypotMixin, OptionalChoice, WholeNumberF
 from participation.registrations import questions as q
 from participation.registrations.models import QuestionKind, RegistrationQuestion
 from participation.registrations.services import (
+    CANCEL_REASONS,
     COMPANIONS_MAX,
     EMAIL_MAX,
     NAME_MAX,
@@ -101,7 +102,13 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    """The one confirmation step before a registration is cancelled."""
+    """The one confirmation step before a registration is cancelled, with an optional reason."""
+
+    reason = RadioField(
+        _l("Why do you cancel? (optional)"),
+        choices=[SelectChoice(reason.value, label) for reason, label in CANCEL_REASONS.items()],
+        validators=[OptionalChoice()],
+    )
 
 
 class CheckboxesField(SelectMultipleField):

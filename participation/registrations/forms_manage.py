@@ -59,6 +59,16 @@ class WalkInForm(FlaskForm):
     )
 
 
+class OrganiserCancelForm(FlaskForm):
+    """An organiser cancels someone's registration and tells them why."""
+
+    message = TextAreaField(
+        _l("Reason, for the person"), filters=[_strip],
+        validators=[DataRequired(_l("Tell the person why their registration is cancelled; it "
+                                    "goes into the mail they get.")), Length(max=1000)],
+    )
+
+
 class CapacityForm(FlaskForm):
     """Change the number of places."""
 

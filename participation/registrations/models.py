@@ -27,6 +27,16 @@ class RegistrationSource(enum.StrEnum):
     WALK_IN = "walk_in"
 
 
+class CancelReason(enum.StrEnum):
+    """Why someone cancelled, when they said; organisers see only the totals."""
+
+    ILL = "ill"
+    OTHER_PLANS = "other_plans"
+    CANNOT_GET_THERE = "cannot_get_there"
+    NOT_INTERESTED = "not_interested"
+    OTHER = "other"
+
+
 class Registration(db.Model):
     """One person's registration for one event."""
 
@@ -82,6 +92,13 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    #: Why the person cancelled, if they said so (shown to organisers only as totals).
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(
+        value_enum(CancelReason, "cancel_reason")
+    )
+    #: What an organiser told the person when cancelling their registration (in the mail);
+    #: NULL once purged.
+    cancel_message: Mapped[str | None] = mapped_column(sa.String(1000))
     checked_in_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]

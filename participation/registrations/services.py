@@ -51,6 +51,7 @@ from participation.registrations.links import (  # noqa: F401  (part of this ser
     registration_from_token,
 )
 from participation.registrations.models import (
+    CancelReason,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -63,6 +64,7 @@ CODE_LENGTH = 6
 NAME_MAX = Registration.__table__.c.name.type.length
 EMAIL_MAX = Registration.__table__.c.email.type.length
 NEEDS_OTHER_MAX = Registration.__table__.c.needs_other.type.length
+CANCEL_MESSAGE_MAX = Registration.__table__.c.cancel_message.type.length
 #: The most companions an organiser can allow per registration (the events table checks it).
 COMPANIONS_MAX = 20
 
@@ -360,13 +362,29 @@ def waiting_list_position(registration: Registration) -> int | None:
 
 
 def cancel(
-    registration: Registration, *, by_organiser: bool = False, now: datetime | None = None
+    registration: Registration,
+    *,
+    by_organiser: bool = False,
+    reason: CancelReason | None = None,
+    message: str | None = None,
+    now: datetime | None = None,
 ) -> list[Registration]:
     """Cancel a registration, mail a receipt and promote whoever is next; return the promoted.
 
-    Cancelling an already cancelled registration does nothing.
+    The person may say why (``reason``, counted for the organisers). An organiser cancelling
+    someone's registration must tell them why: ``message`` goes into the mail. Cancelling an
+    already cancelled registration does nothing.
     """
     now = now or utcnow()
+    message = (message or "").strip() or None
+    if by_organiser and not message:
+        raise RegistrationError(
+            _l("Tell the person why their registration is cancelled; it goes into the mail "
+               "they get."), field="message")
+    if message and len(message) > CANCEL_MESSAGE_MAX:
+        raise RegistrationError(
+            _l("Write at most %(max)d characters.", max=CANCEL_MESSAGE_MAX), field="message")
+    reason = CancelReason(reason) if reason else None
     event = lock_event(registration.event)
     registration = _reload(registration)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -383,6 +401,8 @@ def cancel(
     _counts_changed(event)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
+    registration.cancel_reason = None if by_organiser else reason
+    registration.cancel_message = message if by_organiser else None
     registration.checked_in_at = None
     db.session.flush()
     if registration.email:
@@ -578,6 +598,16 @@ def undo_check_in(registration: Registration) -> Registration:
     registration.checked_in_at = None
     db.session.flush()
     return registration
+
+
+#: The reasons someone can give for cancelling, in the order the form offers them.
+CANCEL_REASONS = {
+    CancelReason.ILL: _l("I am ill or cannot come for health reasons"),
+    CancelReason.OTHER_PLANS: _l("Something else came up"),
+    CancelReason.CANNOT_GET_THERE: _l("I cannot get there"),
+    CancelReason.NOT_INTERESTED: _l("I am no longer interested"),
+    CancelReason.OTHER: _l("Another reason"),
+}
 
 
 def status_label(status: RegistrationStatus) -> str:

@@ -198,7 +198,7 @@ def cancel(token: str):
         status = 200 if request.method == "GET" else 400
         return render_template("registrations/cancel.html", form=form, **context), status
     try:
-        services.cancel(registration)
+        services.cancel(registration, reason=form.reason.data or None)
     except services.RegistrationError as error:
         db.session.rollback()
         form.form_errors.append(str(error.message))

@@ -21,6 +21,7 @@ from participation.registrations.forms_manage import (
     CapacityForm,
     ManualRegistrationForm,
     MessageForm,
+    OrganiserCancelForm,
     QuestionForm,
     question_form_data,
 )
@@ -138,16 +139,25 @@ def add(slug: str):
     return render_template("manage/registration_add.html", event=event, form=form), status
 
 
-@bp.post("/registrations/<int:registration_id>/cancel")
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def cancel(slug: str, registration_id: int):
-    """Remove someone's registration; the next person on the waiting list gets the place."""
+    """Remove someone's registration with a reason for them; the waiting list moves up."""
     event = managed_event_or_abort(slug)
     registration = _registration_or_404(event, registration_id)
+    form = OrganiserCancelForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("manage/registration_cancel.html", event=event, form=form,
+                               registration=registration), status
     try:
-        promoted = services.cancel(registration, by_organiser=True)
+        promoted = services.cancel(registration, by_organiser=True, message=form.message.data)
     except services.RegistrationError as error:
         db.session.rollback()
+        if error.field == "message":
+            _put_error(form, error)
+            return render_template("manage/registration_cancel.html", event=event, form=form,
+                                   registration=registration), 422
         flash(str(error.message), "error")
         return _back(slug)
     record(current_user, "registration.cancel", registration, event_id=event.id,

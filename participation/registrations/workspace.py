@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from participation.audit.services import record
 from participation.events.models import Event
 from participation.extensions import db
-from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.models import CancelReason, Registration, RegistrationStatus
+from participation.registrations.services import CANCEL_REASONS
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 SORTS = ("registered", "name", "status")
@@ -39,6 +40,8 @@ class WorkspaceCounts:
     needs_hearing_loop: int = 0
     needs_sign_language: int = 0
     other_needs: list[Registration] = field(default_factory=list)
+    #: (reason, how many) for the reasons people gave when cancelling, most given first.
+    cancel_reasons: list[tuple[str, int]] = field(default_factory=list)
 
 
 def workspace_counts(event: Event) -> WorkspaceCounts:
@@ -73,6 +76,7 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
     )
     confirmed = int(row[0])
     return WorkspaceCounts(
+        cancel_reasons=cancel_reason_totals(event),
         confirmed=confirmed,
         waiting=int(row[1]),
         cancelled=int(row[2]),
@@ -83,6 +87,17 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
         needs_sign_language=int(row[6]),
         other_needs=other,
     )
+
+
+def cancel_reason_totals(event: Event) -> list[tuple[str, int]]:
+    """Count the reasons people gave when cancelling, most given first, labelled."""
+    rows = db.session.execute(
+        sa.select(Registration.cancel_reason, sa.func.count())
+        .where(Registration.event_id == event.id, Registration.cancel_reason.is_not(None))
+        .group_by(Registration.cancel_reason)
+    ).all()
+    return sorted(((str(CANCEL_REASONS[CancelReason(r)]), n) for r, n in rows),
+                  key=lambda item: -item[1])
 
 
 def _escape_like(text: str) -> str:
