@@ -151,6 +151,11 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=20, message=_l(
             "Enter a number of companions from 0 to 20."))],
     )
+    places_per_organisation = WholeNumberField(
+        _l("Places per organisation"),
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
+            "Enter a number of places of 1 or more, or leave empty for no limit."))],
+    )
     registration_opens_at = BrusselsDateTimeField(_l("Registration opens"),
                                                   validators=[Optional()])
     registration_closes_at = BrusselsDateTimeField(_l("Registration closes"),
@@ -186,6 +191,7 @@ class EventForm(FlaskForm):
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
             companions_allowed=self.companions_allowed.data or 0,
+            places_per_organisation=self.places_per_organisation.data,
             registration_opens_at=to_utc(self.registration_opens_at.data),
             registration_closes_at=to_utc(self.registration_closes_at.data),
             action_ids=list(self.actions.data or []),
@@ -215,6 +221,7 @@ def form_data(event: Event) -> dict:
         "language": event.language.value,
         "capacity": event.capacity,
         "companions_allowed": event.companions_allowed,
+        "places_per_organisation": event.places_per_organisation,
         "registration_opens_at": to_local(event.registration_opens_at),
         "registration_closes_at": to_local(event.registration_closes_at),
         "actions": [a.id for a in event.actions],

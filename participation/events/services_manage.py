@@ -59,6 +59,8 @@ class EventDetails:
     capacity: int | None = None
     #: How many people one registration may bring along (0 = none).
     companions_allowed: int = 0
+    #: The most places one organisation may hold (None = no limit).
+    places_per_organisation: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     action_ids: list[int] = field(default_factory=list)
@@ -195,6 +197,7 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
+        "places_per_organisation",
     ):
         setattr(event, name, getattr(details, name))
     actions = []
@@ -280,6 +283,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
+        "places_per_organisation",
     ):
         setattr(copy, name, getattr(event, name))
     copy.actions = list(event.actions)

@@ -20,6 +20,7 @@ from participation.exports.cells import neutralise_cell
 from participation.extensions import db
 from participation.registrations.models import Registration, RegistrationStatus
 from participation.registrations.questions import questions_of
+from participation.registrations.workspace import organisation_totals
 
 UTF8_BOM = "\ufeff"
 
@@ -38,6 +39,7 @@ COLUMNS = (
     ("needs_other", _l("Other needs")),
     ("source", _l("Added")),
     ("language", _l("Language")),
+    ("organisation", _l("Organisation")),
     ("companions", _l("Companions")),
     ("companion_names", _l("Names of companions")),
 )
@@ -92,6 +94,7 @@ def attendee_rows(event: Event) -> Iterator[dict]:
             "code": registration.code,
             "name": registration.name or "",
             "email": registration.email or "",
+            "organisation": registration.organisation or "",
             "companions": registration.companions,
             "companion_names": ", ".join(n for n in registration.companion_labels if n),
             "status": statuses[registration.status],
@@ -117,6 +120,24 @@ def attendees_csv(event: Event) -> bytes:
     writer.writerow([neutralise_cell(str(title)) for _, title in header])
     for row in attendee_rows(event):
         writer.writerow([neutralise_cell(row.get(key, "")) for key, _ in header])
+    return buffer.getvalue().encode("utf-8")
+
+
+ORGANISATION_COLUMNS = (
+    _l("Organisation"), _l("Registrations"), _l("Confirmed places"),
+    _l("Places on the waiting list"),
+)
+
+
+def organisations_csv(event: Event) -> bytes:
+    """Write the registrations per organisation as UTF-8 CSV with a byte order mark."""
+    buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise_cell(str(header)) for header in ORGANISATION_COLUMNS])
+    for total in organisation_totals(event):
+        writer.writerow([neutralise_cell(total.name), total.registrations,
+                         total.confirmed_places, total.waiting_places])
     return buffer.getvalue().encode("utf-8")
 
 

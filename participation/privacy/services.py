@@ -103,6 +103,7 @@ def personal_data(user: User, now: datetime | None = None) -> dict:
                 "needs_hearing_loop": r.needs_hearing_loop,
                 "needs_sign_language": r.needs_sign_language,
                 "needs_other": r.needs_other,
+                "organisation": r.organisation,
                 "cancel_reason": _value(r.cancel_reason),
                 "cancel_message": r.cancel_message,
                 "companions": r.companions,

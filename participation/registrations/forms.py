@@ -13,7 +13,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from participation.core.forms import HoneypotMixin, OptionalChoice, WholeNumberField
@@ -25,6 +33,7 @@ from participation.registrations.services import (
     EMAIL_MAX,
     NAME_MAX,
     NEEDS_OTHER_MAX,
+    ORGANISATION_MAX,
 )
 
 
@@ -56,6 +65,15 @@ def companion_names_field() -> TextAreaField:
     )
 
 
+def organisation_field() -> StringField:
+    """The name of the organisation someone registers on behalf of."""
+    return StringField(
+        _l("Name of the organisation"), filters=[_strip],
+        validators=[Length(max=ORGANISATION_MAX, message=_l(
+            "The name of the organisation can be at most %(max)d characters long."))],
+    )
+
+
 class RegistrationForm(HoneypotMixin, FlaskForm):
     """Name, e-mail, optional needs, and consent to the privacy notice."""
 
@@ -80,6 +98,8 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
             Email(_l("Enter an e-mail address like name@example.org.")),
         ],
     )
+    on_behalf = BooleanField(_l("I register on behalf of an organisation"))
+    organisation = organisation_field()
     companions = companions_field()
     companion_names = companion_names_field()
     needs_step_free = BooleanField(_l("I need step-free access"))
@@ -94,6 +114,15 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
                    message=_l("Describe your needs in at most %(max)d characters.")),
         ],
     )
+    def validate_organisation(self, field) -> None:
+        """Ask for the organisation's name when the person registers on its behalf."""
+        if self.on_behalf.data and not field.data:
+            raise ValidationError(_l("Enter the name of the organisation."))
+
+    def organisation_name(self) -> str | None:
+        """The organisation, only when the person ticked that they register on its behalf."""
+        return self.organisation.data or None if self.on_behalf.data else None
+
     consent = BooleanField(
         _l("I agree that the City of Ghent uses my details to organise this event, as the "
            "privacy notice explains"),

@@ -16,7 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from participation.core.forms import WholeNumberField
-from participation.registrations.forms import companion_names_field, companions_field
+from participation.registrations.forms import (
+    companion_names_field,
+    companions_field,
+    organisation_field,
+)
 from participation.registrations.models import QuestionKind, RegistrationQuestion
 from participation.registrations.questions import HELP_MAX, LABEL_MAX, QuestionDetails
 
@@ -39,6 +43,7 @@ class ManualRegistrationForm(FlaskForm):
         _l("Language for mails"),
         choices=[SelectChoice("nl", _l("Dutch")), SelectChoice("en", _l("English"))],
     )
+    organisation = organisation_field()
     companions = companions_field(_l("Number of people coming along"))
     companion_names = companion_names_field()
     needs_step_free = BooleanField(_l("Needs step-free access"))

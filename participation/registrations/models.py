@@ -77,6 +77,8 @@ class Registration(db.Model):
     companions: Mapped[int] = mapped_column(default=0, server_default="0")
     #: Their names, in order, as far as given ("" when not); NULL once purged.
     companion_names: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    #: The organisation this person registers on behalf of, if any.
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
     locale: Mapped[str] = mapped_column(sa.String(2), default="nl")
     status: Mapped[RegistrationStatus] = mapped_column(
         value_enum(RegistrationStatus, "registration_status")

@@ -64,6 +64,7 @@ CODE_LENGTH = 6
 NAME_MAX = Registration.__table__.c.name.type.length
 EMAIL_MAX = Registration.__table__.c.email.type.length
 NEEDS_OTHER_MAX = Registration.__table__.c.needs_other.type.length
+ORGANISATION_MAX = Registration.__table__.c.organisation.type.length
 CANCEL_MESSAGE_MAX = Registration.__table__.c.cancel_message.type.length
 #: The most companions an organiser can allow per registration (the events table checks it).
 COMPANIONS_MAX = 20
@@ -223,6 +224,43 @@ def _check_companions(
     return companions, names or None
 
 
+def tidy_organisation(name: str | None) -> str | None:
+    """Return an organisation's name trimmed, with single spaces, or None when empty."""
+    return " ".join((name or "").split()) or None
+
+
+def organisation_places(event: Event, organisation: str) -> int:
+    """Count the places active registrations on behalf of an organisation hold at the event
+    (names compared without regard to case)."""
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(1 + Registration.companions), 0)).where(
+            Registration.event_id == event.id,
+            Registration.status.in_(ACTIVE),
+            sa.func.lower(Registration.organisation) == organisation.lower(),
+        )
+    )
+
+
+def _check_organisation(event: Event, organisation: str | None, places: int) -> None:
+    """Keep an organisation within the event's places per organisation (the event is locked)."""
+    if organisation is None:
+        return
+    if len(organisation) > ORGANISATION_MAX:
+        raise RegistrationError(
+            _l("The name of the organisation can be at most %(max)d characters long.",
+               max=ORGANISATION_MAX), field="organisation")
+    limit = event.places_per_organisation
+    if limit is not None and organisation_places(event, organisation) + places > limit:
+        raise RegistrationError(
+            lazy_ngettext(
+                "Each organisation can have at most %(num)d place at this event, and "
+                "%(organisation)s has no more places left.",
+                "Each organisation can have at most %(num)d places at this event, and "
+                "%(organisation)s has no more places left for this registration.",
+                limit, organisation=organisation),
+            field="organisation")
+
+
 def _fits(event: Event, places: int) -> bool:
     return event.capacity is None or event.confirmed_count + places <= event.capacity
 
@@ -235,6 +273,7 @@ def register(
     companions: int = 0,
     companion_names: list[str] | None = None,
     answers: dict[int, object] | None = None,
+    organisation: str | None = None,
     needs_step_free: bool = False,
     needs_hearing_loop: bool = False,
     needs_sign_language: bool = False,
@@ -253,7 +292,8 @@ def register(
     registration window, never the capacity. ``companions`` people come along (up to the
     event's ``companions_allowed``); the group is confirmed only if all its places are free.
     ``answers`` answer the event's questions by question id (see ``questions.answers_for``);
-    organisers adding someone may leave required questions unanswered.
+    organisers adding someone may leave required questions unanswered. ``organisation`` is
+    who the person registers on behalf of; the event may limit places per organisation.
 
     :raises RegistrationClosed: online registration outside the window.
     :raises EventFull: a walk-in when no place is free.
@@ -285,6 +325,8 @@ def register(
             return RegistrationResult(existing, False, _position_if_waiting(existing))
 
     companions, companion_names = _check_companions(event, companions, companion_names)
+    organisation = tidy_organisation(organisation)
+    _check_organisation(event, organisation, 1 + companions)
     if event.waiting_count and event.capacity is not None and not event.is_full:
         # Free places with people waiting: they go first (normally promotion already did it).
         promote_from_waiting_list(event, now=now, _locked=True)
@@ -304,6 +346,7 @@ def register(
         email=email,
         companions=companions,
         companion_names=companion_names,
+        organisation=organisation,
         needs_step_free=bool(needs_step_free),
         needs_hearing_loop=bool(needs_hearing_loop),
         needs_sign_language=bool(needs_sign_language),

@@ -83,6 +83,7 @@ def register(slug: str):
             companions=form.companions.data or 0,
             companion_names=names_from_lines(form.companion_names.data),
             answers=answers_from(form),
+            organisation=form.organisation_name(),
             needs_step_free=form.needs_step_free.data,
             needs_hearing_loop=form.needs_hearing_loop.data,
             needs_sign_language=form.needs_sign_language.data,

@@ -26,6 +26,16 @@ _CODE_LIKE = re.compile(r"^[A-Za-z0-9]{4,8}$")
 
 
 @dataclass
+class OrganisationTotal:
+    """The registrations made on behalf of one organisation, counted in places."""
+
+    name: str
+    registrations: int
+    confirmed_places: int
+    waiting_places: int
+
+
+@dataclass
 class WorkspaceCounts:
     """An event's sign-ups at a glance, and the access needs people asked for."""
 
@@ -40,6 +50,8 @@ class WorkspaceCounts:
     needs_hearing_loop: int = 0
     needs_sign_language: int = 0
     other_needs: list[Registration] = field(default_factory=list)
+    #: Organisations with confirmed or waiting registrations; see :func:`organisation_totals`.
+    organisations: list[OrganisationTotal] = field(default_factory=list)
     #: (reason, how many) for the reasons people gave when cancelling, most given first.
     cancel_reasons: list[tuple[str, int]] = field(default_factory=list)
 
@@ -76,6 +88,7 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
     )
     confirmed = int(row[0])
     return WorkspaceCounts(
+        organisations=organisation_totals(event),
         cancel_reasons=cancel_reason_totals(event),
         confirmed=confirmed,
         waiting=int(row[1]),
@@ -87,6 +100,27 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
         needs_sign_language=int(row[6]),
         other_needs=other,
     )
+
+
+def organisation_totals(event: Event) -> list[OrganisationTotal]:
+    """Count the active registrations per organisation (names compared without regard to
+    case), the organisations with most places first."""
+    r = Registration
+    key = sa.func.lower(r.organisation)
+    places = 1 + r.companions
+    rows = db.session.execute(
+        sa.select(
+            sa.func.min(r.organisation),
+            sa.func.count(),
+            sa.func.sum(sa.case((r.status == RegistrationStatus.CONFIRMED, places), else_=0)),
+            sa.func.sum(sa.case((r.status == RegistrationStatus.WAITING, places), else_=0)),
+        )
+        .where(r.event_id == event.id, r.status.in_(ACTIVE), r.organisation.is_not(None))
+        .group_by(key)
+    ).all()
+    totals = [OrganisationTotal(name, int(n), int(c), int(w)) for name, n, c, w in rows]
+    return sorted(totals, key=lambda t: (-(t.confirmed_places + t.waiting_places),
+                                         t.name.lower()))
 
 
 def cancel_reason_totals(event: Event) -> list[tuple[str, int]]:

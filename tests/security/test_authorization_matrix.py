@@ -126,6 +126,7 @@ MATRIX: dict[str, Access] = {
     "checkin.undo": EVENT_ORGANISERS,
     "checkin.walk_in": EVENT_ORGANISERS,
     "attendee_exports.attendees_csv": EVENT_ORGANISERS,
+    "attendee_exports.organisations_csv": EVENT_ORGANISERS,
     "attendee_exports.attendees_xlsx": EVENT_ORGANISERS,
     "attendee_exports.sign_in_sheet": EVENT_ORGANISERS,
     # Policy staff.
