@@ -38,8 +38,8 @@ def test_cancelled_places_no_longer_count_for_the_organisation(make_event, sign_
 def test_the_form_asks_on_whose_behalf_and_the_workspace_counts_it(client, login, make_user,
                                                                    make_event):
     organiser = make_user(email="olga@example.org", roles=(Role.ORGANISER,))
-    event = make_event(slug="evening", capacity=2, organisers=[organiser],
-                       places_per_organisation=2)
+    make_event(slug="evening", capacity=2, organisers=[organiser],
+               places_per_organisation=2)
     db.session.commit()
     page = client.get("/events/evening/register", headers=EN).get_data(as_text=True)
     assert "I register on behalf of an organisation" in page
