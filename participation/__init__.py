@@ -20,7 +20,6 @@ BLUEPRINT_MODULES = (
     "participation.policy.views",
     "participation.api.views",
     "participation.registrations.views",
-    "participation.mail.views",
     "participation.accounts.views",
     "participation.accounts.admin",
     "participation.feedback.views.public",

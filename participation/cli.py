@@ -57,6 +57,7 @@ CLI_MODULES: tuple[str, ...] = (
     "participation.accounts.cli",
     "participation.feedback.cli",
     "participation.privacy.cli",
+    "participation.worker.cli",
 )
 
 
