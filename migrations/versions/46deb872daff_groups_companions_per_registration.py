@@ -1,7 +1,7 @@
 """Groups: companions per registration, and how many an event allows.
 
 Revision ID: 46deb872daff
-Revises: c880dab54b2d
+Revises: a666ed2747a5
 Create Date: 2026-11-30 10:11:19.212083
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "46deb872daff"
-down_revision = "c880dab54b2d"
+down_revision = "a666ed2747a5"
 branch_labels = None
 depends_on = None
 
