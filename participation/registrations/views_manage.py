@@ -10,6 +10,7 @@ from flask_login import current_user
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
 from participation.audit.services import record
+from participation.database import begin_write
 from participation.events.manage_access import managed_event_or_abort
 from participation.extensions import db
 from participation.privacy.access_log import logs_personal_data_view
@@ -50,6 +51,9 @@ def _waiting_positions(event) -> dict[int, int]:
 
 
 def _render_workspace(event, capacity_form: CapacityForm | None = None, status: int = 200):
+    # The page writes its view to the audit log: open the write transaction first, or on
+    # SQLite a read turning into a write fails at once while another writer is busy.
+    begin_write(db.session())
     args = request.args
     q = (args.get("q") or "").strip()[:100]
     shown = args.get("status") if args.get("status") in ws.FILTERS else "all"
