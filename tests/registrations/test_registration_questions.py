@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -210,6 +211,11 @@ def test_answers_given_through_the_form_show_on_the_manage_page_and_export(
     header, row = rows[0], rows[1]
     assert header[-4:] == ["Which workshop?", "Diet", "Photos fine?", "Age"]
     assert row[-4:] == ["Climate", "Halal", "no", ""]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(
+        "/manage/events/dinner/attendees.xlsx", headers=EN).data))
+    cells = [[cell.value for cell in line] for line in book.worksheets[0].iter_rows()]
+    assert cells[0][-4:] == header[-4:]
+    assert cells[1][-4:] == ["Climate", "Halal", "no", None]
     sheet = client.get("/manage/events/dinner/sign-in-sheet", headers=EN).get_data(as_text=True)
     assert "<th scope=\"col\">Diet</th>" in sheet and "Halal" in sheet
     assert "Which workshop?" not in sheet
