@@ -195,6 +195,32 @@ def cancel_task(browser: Browser, manage_token: str):
     return cancel
 
 
+@contextlib.contextmanager
+def highest_seen(url: str, query: str):
+    """Poll a count on a connection of its own while the block runs; yield the highest seen
+    (as ``["value"]``, filled in as it goes)."""
+    seen = {"value": 0}
+    done = threading.Event()
+
+    def watch():
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            while not done.is_set():
+                value = conn.execute(sa.text(query)).scalar()
+                conn.rollback()
+                seen["value"] = max(seen["value"], value)
+                time.sleep(0.002)
+        engine.dispose()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()
+
+
 def told_position(page: str) -> int | None:
     found = re.search(r"Your position on the waiting list: (\d+)\.", page)
     return int(found.group(1)) if found else None
@@ -257,34 +283,15 @@ def test_simultaneous_registrations_fill_the_places_exactly_and_queue_the_rest_i
         newcomers = [f"late{n:02d}@example.org" for n in range(20)]
         # End the read transaction: on SQLite it would keep the server's writers waiting.
         db.session.close()
-        max_seen = {"confirmed": 0}
-        done = threading.Event()
-
-        def watch():
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                while not done.is_set():
-                    count = conn.execute(sa.text(
-                        "SELECT count(*) FROM registrations WHERE status = 'confirmed'"
-                    )).scalar()
-                    conn.rollback()
-                    max_seen["confirmed"] = max(max_seen["confirmed"], count)
-                    time.sleep(0.002)
-            engine.dispose()
-
         with ThreadPoolExecutor(max_workers=20) as pool:
             tasks = list(pool.map(lambda t: cancel_task(Browser(base), t), tokens))
             tasks += list(pool.map(lambda e: registration_task(Browser(base), e), newcomers))
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        try:
+        with highest_seen(url, "SELECT count(*) FROM registrations "
+                               "WHERE status = 'confirmed'") as max_seen:
             answers = all_at_once(tasks)
-        finally:
-            done.set()
-            watcher.join()
 
         assert [status for _, status, _ in answers] == [200] * len(tasks), log.read_text()
-        assert max_seen["confirmed"] <= CAPACITY
+        assert max_seen["value"] <= CAPACITY
         rows = registrations(app)
         active = [r for r in rows if r.status != CANCELLED]
         confirmed_now = [r for r in rows if r.status == CONFIRMED]
@@ -372,38 +379,18 @@ def test_simultaneous_groups_and_single_people_never_overbook_and_keep_first_fit
         tokens = [services.manage_token(db.session.get(Registration, i)) for i in leaving]
         newcomers = [(f"latecomer{n:02d}@example.org", n % 3) for n in range(10)]
         db.session.close()
-        max_seen = {"places": 0}
-        done = threading.Event()
-
-        def watch():
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                while not done.is_set():
-                    places = conn.execute(sa.text(
-                        "SELECT coalesce(sum(1 + companions), 0) FROM registrations "
-                        "WHERE status = 'confirmed'"
-                    )).scalar()
-                    conn.rollback()
-                    max_seen["places"] = max(max_seen["places"], places)
-                    time.sleep(0.002)
-            engine.dispose()
-
         with ThreadPoolExecutor(max_workers=16) as pool:
             tasks = list(pool.map(lambda t: cancel_task(Browser(base), t), tokens))
             tasks += list(pool.map(
                 lambda nc: registration_task(Browser(base), nc[0], "group-evening", nc[1]),
                 newcomers,
             ))
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        try:
+        with highest_seen(url, "SELECT coalesce(sum(1 + companions), 0) FROM registrations "
+                               "WHERE status = 'confirmed'") as max_seen:
             answers = all_at_once(tasks)
-        finally:
-            done.set()
-            watcher.join()
 
         assert [status for _, status, _ in answers] == [200] * len(tasks), log.read_text()
-        assert max_seen["places"] <= GROUP_CAPACITY
+        assert max_seen["value"] <= GROUP_CAPACITY
         rows = registrations(app)
         assert {r.id for r in rows if r.status == CANCELLED} == set(leaving)
         assert_first_fit_order([r for r in rows if r.status != CANCELLED], GROUP_CAPACITY)
