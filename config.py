@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from participation.core import i18n
+
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 
@@ -50,9 +52,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
-    BABEL_DEFAULT_LOCALE = "nl"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
-    LANGUAGES = ("nl", "en")
+    BABEL_DEFAULT_LOCALE = i18n.DEFAULT_LANGUAGE
+    BABEL_DEFAULT_TIMEZONE = i18n.BRUSSELS.key
+    LANGUAGES = i18n.LANGUAGES
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _int("MAIL_PORT", 8025)

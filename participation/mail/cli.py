@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from participation.extensions import db
+from participation.mail.sender import deliver_pending
 
 outbox_cli = AppGroup("outbox", help="The mail outbox (the worker delivers it).")
 
@@ -14,8 +15,6 @@ outbox_cli = AppGroup("outbox", help="The mail outbox (the worker delivers it)."
 @click.option("--limit", default=1000, show_default=True, help="Most mails to send in this run.")
 def outbox_send(limit: int) -> None:
     """Send the mails that are due now, without a worker; failures are retried later."""
-    from participation.mail.sender import deliver_pending
-
     report = deliver_pending(limit=limit)
     click.echo(
         f"{report.sent} sent, {report.retrying} to retry later, {report.failed} given up."

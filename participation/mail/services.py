@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from participation.core.i18n import supported_language
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
 
@@ -52,7 +53,7 @@ def queue_mail(
     The worker delivers it once the surrounding transaction commits (on PostgreSQL the
     commit wakes it at once through ``NOTIFY``); if it rolls back, the mail is never sent.
     """
-    locale = locale if locale in ("nl", "en") else "nl"
+    locale = supported_language(locale)
     with force_locale(locale):
         subject_text = str(subject)
         body_text = render_template(f"mail/{kind}.txt", locale=locale, **context)

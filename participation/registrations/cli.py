@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from participation.extensions import db
+from participation.registrations.services import send_reminders
 
 reminders_cli = AppGroup("reminders", help="Reminders before events.")
 
@@ -16,8 +17,6 @@ def reminders_send() -> None:
 
     The worker runs this daily by itself; the command is the alternative for cron.
     """
-    from participation.registrations.services import send_reminders
-
     count = send_reminders()
     db.session.commit()
     click.echo(f"{count} reminder(s) queued; the worker delivers them.")

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from babel.dates import format_date
 from flask import g
 
+from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
 from participation.events.calendars import event_uid
-from participation.events.services import BRUSSELS
 from participation.extensions import db
 from participation.mail.models import OutboxMessage, OutboxStatus
 from participation.mail.sender import backoff, deliver_pending

@@ -71,7 +71,7 @@ class World:
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
-            ("policy.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),
