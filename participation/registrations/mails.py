@@ -98,6 +98,15 @@ def promoted(registration: Registration) -> OutboxMessage:
     )
 
 
+def group_changed(registration: Registration) -> OutboxMessage:
+    """Tell someone an organiser took one of their companions off their registration."""
+    return _send(
+        "registration_group_changed",
+        registration,
+        _l("Your registration for %(title)s has changed", title=registration.event.title),
+    )
+
+
 def cancellation_receipt(registration: Registration, by_organiser: bool = False) -> OutboxMessage:
     """Confirm that a registration was cancelled (by the person or by an organiser)."""
     return _send(

@@ -537,8 +537,9 @@ def remove_companion(
 ) -> list[Registration]:
     """Take one companion off a group, freeing their place; return whoever moved up.
 
-    ``index`` counts the group's companions from 0. A confirmed group's freed place goes to
-    the waiting list; a waiting group that now fits is confirmed by the same rule.
+    ``index`` counts the group's companions from 0. The registrant is mailed. A confirmed
+    group's freed place goes to the waiting list; a waiting group that now fits is confirmed
+    by the same rule.
     """
     now = now or utcnow()
     event = lock_event(registration.event)
@@ -559,6 +560,8 @@ def remove_companion(
         event.waiting_count -= 1
     _counts_changed(event)
     db.session.flush()
+    if registration.email:
+        mails.group_changed(registration)
     return promote_from_waiting_list(event, now=now, _locked=True)
 
 

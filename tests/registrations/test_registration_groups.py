@@ -117,6 +117,8 @@ def test_removing_a_companion_frees_one_place_and_promotes(make_event, sign_up, 
     assert promoted == [single]
     assert group.companions == 1 and group.companion_labels == ["Cas"]
     assert outbox(kind="registration_promoted", recipient=single.email)
+    [changed] = outbox(kind="registration_group_changed", recipient=group.email)
+    assert "removed one of the people coming with you" in changed.body_text
     assert_counters_match_rows(event)
 
 
