@@ -146,6 +146,11 @@ class Event(db.Model):
         return max(self.capacity - self.confirmed_count, 0)
 
     @property
+    def has_ended(self) -> bool:
+        """Whether the event is over: it has no places to offer any more."""
+        return self.ends_at <= utcnow()
+
+    @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed_count >= self.capacity
 
