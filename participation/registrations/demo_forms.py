@@ -19,7 +19,7 @@ FORMS = {
     "green-deal-in-jouw-wijk": {
         "companions_allowed": 2,
         "questions": [
-            {"kind": QuestionKind.ONE_CHOICE, "required": True, "on_sign_in_sheet": True,
+            {"kind": QuestionKind.ONE_CHOICE, "on_sign_in_sheet": True,
              "label_nl": "Aan welke tafel schuif je aan?",
              "label_en": "Which table do you join?",
              "help_nl": "Elke tafel bespreekt één thema; je kunt halverwege wisselen.",
@@ -38,7 +38,7 @@ FORMS = {
              "label_en": "Dietary wishes for the tasting",
              "choices_nl": ["Vegetarisch", "Veganistisch", "Glutenvrij", "Lactosevrij"],
              "choices_en": ["Vegetarian", "Vegan", "Gluten-free", "Lactose-free"]},
-            {"kind": QuestionKind.YES_NO,
+            {"kind": QuestionKind.YES_NO, "required": True,
              "label_nl": "Mogen we foto's van je nemen?", "label_en": "May we take photos of you?"},
         ],
     },
