@@ -8,7 +8,7 @@ MAIL_PORT ?= 8025
 PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 export FLASK_APP := participation
 
-.PHONY: run test test-pg lint bench install install-dev migrate clean translations
+.PHONY: run test test-fast test-pg lint bench install install-dev migrate clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ run: migrate
 ## Install the development dependencies and run the whole suite (SQLite unless TEST_DATABASE_URL is set).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The edit loop: no browser, no live server, no real processes, no fuzzing or load tests;
+## SQLite (a database file per process) in two processes. `make test` stays the whole suite.
+test-fast: install-dev
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n 2 -m "not e2e and not slow" --ignore=tests/e2e \
+	  --ignore=tests/faults $(PYTEST_ARGS)
 
 ## The whole suite against the local PostgreSQL server.
 test-pg: install-dev
