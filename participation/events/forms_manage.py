@@ -157,6 +157,11 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
             "Enter a number of places of 1 or more, or leave empty for no limit."))],
     )
+    confirm_within_hours = WholeNumberField(
+        _l("Confirm by mail within (hours)"),
+        validators=[Optional(), NumberRange(min=1, max=168, message=_l(
+            "Give between 1 and 168 hours (a week), or leave it empty."))],
+    )
     registration_opens_at = BrusselsDateTimeField(_l("Registration opens"),
                                                   validators=[Optional()])
     registration_closes_at = BrusselsDateTimeField(_l("Registration closes"),
@@ -193,6 +198,7 @@ class EventForm(FlaskForm):
             capacity=self.capacity.data,
             companions_allowed=self.companions_allowed.data or 0,
             places_per_organisation=self.places_per_organisation.data,
+            confirm_within_hours=self.confirm_within_hours.data,
             registration_opens_at=to_utc(self.registration_opens_at.data),
             registration_closes_at=to_utc(self.registration_closes_at.data),
             action_ids=list(self.actions.data or []),
@@ -223,6 +229,7 @@ def form_data(event: Event) -> dict:
         "capacity": event.capacity,
         "companions_allowed": event.companions_allowed,
         "places_per_organisation": event.places_per_organisation,
+        "confirm_within_hours": event.confirm_within_hours,
         "registration_opens_at": to_local(event.registration_opens_at),
         "registration_closes_at": to_local(event.registration_closes_at),
         "actions": [a.id for a in event.actions],

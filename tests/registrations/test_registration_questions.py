@@ -143,9 +143,8 @@ def test_answers_are_in_the_personal_data_download_and_purged(dinner, sign_up, m
     event, workshop, *_ = dinner
     user = make_user(email="ann@example.org")
     sign_up(event, email="ann@example.org", user=user, answers={workshop.id: "1"})
-    [entry] = privacy.personal_data(user)["registrations"][0]["answers"]
-    assert (entry["question"], entry["question_en"], entry["answer"]) == (
-        "Welke workshop?", "Which workshop?", "Youth")
+    [entry] = privacy.personal_data(user)["registration_answers"]
+    assert (entry["chosen_nl"], entry["chosen_en"]) == (["Jeugd"], ["Youth"])
     privacy.purge_personal_data(0, now=event.ends_at + (event.ends_at - event.starts_at))
     assert db.session.scalar(sa.select(sa.func.count(RegistrationAnswer.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(RegistrationQuestion.id))) == 4
