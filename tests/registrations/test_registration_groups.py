@@ -5,9 +5,12 @@ The waiting list is served first fit in order of arrival (see registrations/serv
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from participation.accounts.models import Role
+from participation.database import utcnow
 from participation.extensions import db
 from participation.privacy import services as privacy
 from participation.registrations import services
@@ -251,3 +254,17 @@ def test_the_attendee_export_has_the_companions(client, login, make_user, make_e
     header, row = csv.splitlines()[:2]
     assert "Companions" in header and "Names of companions" in header
     assert row.endswith(',"2","Bert, Cas"')
+
+
+def test_an_unconfirmed_group_gives_up_all_its_places_and_a_confirmed_one_moves_up(
+    make_event, sign_up, assert_counters_match_rows
+):
+    event = make_event(capacity=3, companions_allowed=2, confirm_within_hours=2)
+    unconfirmed = sign_up(event, companions=2).registration
+    waiting = sign_up(event, companions=1).registration
+    services.confirm_by_mail(waiting)
+    assert services.release_unconfirmed(now=utcnow() + timedelta(hours=3)) == 1
+    assert _status(unconfirmed) == RegistrationStatus.CANCELLED
+    assert _status(waiting) == CONFIRMED
+    assert (event.confirmed_count, event.waiting_count) == (2, 0)
+    assert_counters_match_rows(event)
