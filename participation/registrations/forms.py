@@ -134,6 +134,10 @@ class ConfirmPlaceForm(FlaskForm):
     """The button that confirms a place from the page the mailed link opens."""
 
 
+class RemoveCompanionForm(FlaskForm):
+    """The button by which a registrant takes one of their companions off the registration."""
+
+
 class CancelForm(FlaskForm):
     """The one confirmation step before a registration is cancelled, with an optional reason."""
 

@@ -100,12 +100,14 @@ def promoted(registration: Registration) -> OutboxMessage:
     )
 
 
-def group_changed(registration: Registration) -> OutboxMessage:
-    """Tell someone an organiser took one of their companions off their registration."""
+def group_changed(registration: Registration, by_registrant: bool = False) -> OutboxMessage:
+    """Tell someone one of their companions is off their registration (a receipt when they
+    took the companion off themselves)."""
     return _send(
         "registration_group_changed",
         registration,
         _l("Your registration for %(title)s has changed", title=registration.event.title),
+        by_registrant=by_registrant,
     )
 
 

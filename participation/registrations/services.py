@@ -554,19 +554,27 @@ def promote(registration: Registration, *, now: datetime | None = None) -> Regis
 
 
 def remove_companion(
-    registration: Registration, index: int, *, now: datetime | None = None
+    registration: Registration,
+    index: int,
+    *,
+    by_registrant: bool = False,
+    now: datetime | None = None,
 ) -> list[Registration]:
     """Take one companion off a group, freeing their place; return whoever moved up.
 
-    ``index`` counts the group's companions from 0. The registrant is mailed. A confirmed
-    group's freed place goes to the waiting list; a waiting group that now fits is confirmed
-    by the same rule.
+    ``index`` counts the group's companions from 0. The registrant is mailed (a receipt when
+    they did it themselves, which they can until the event starts). A confirmed group's freed
+    place goes to the waiting list; a waiting group that now fits is confirmed by the same
+    rule.
     """
     now = now or utcnow()
     event = lock_event(registration.event)
     registration = _reload(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError(_l("This registration is cancelled."))
+    if by_registrant and event.starts_at <= now:
+        raise RegistrationError(
+            _l("This event has already started; your group can no longer be changed."))
     if not 0 <= index < registration.companions:
         raise RegistrationError(_l("This companion is no longer part of the group."))
     names = registration.companion_labels
@@ -582,7 +590,7 @@ def remove_companion(
     _counts_changed(event)
     db.session.flush()
     if registration.email:
-        mails.group_changed(registration)
+        mails.group_changed(registration, by_registrant=by_registrant)
     return promote_from_waiting_list(event, now=now, _locked=True)
 
 

@@ -17,7 +17,14 @@ from participation.audit.services import record
 from participation.events.models import Event
 from participation.extensions import db
 from participation.registrations import services
-from participation.registrations.models import CancelReason, Registration, RegistrationStatus
+from participation.registrations.models import (
+    CancelReason,
+    QuestionKind,
+    Registration,
+    RegistrationAnswer,
+    RegistrationStatus,
+)
+from participation.registrations.questions import questions_of
 from participation.registrations.services import CANCEL_REASONS
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
@@ -35,6 +42,18 @@ class OrganisationTotal:
     registrations: int
     confirmed_places: int
     waiting_places: int
+
+
+@dataclass
+class AnswerTotal:
+    """How the people holding or waiting for a place answered one question of the form."""
+
+    question: str
+    #: (option, how many registrations chose it), the question's current options first.
+    options: list[tuple[str, int]] = field(default_factory=list)
+    #: Registrations that answered; for a number question also the sum of the numbers.
+    answered: int = 0
+    number_sum: int | None = None
 
 
 @dataclass
@@ -56,6 +75,8 @@ class WorkspaceCounts:
     organisations: list[OrganisationTotal] = field(default_factory=list)
     #: (reason, how many) for the reasons people gave when cancelling, most given first.
     cancel_reasons: list[tuple[str, int]] = field(default_factory=list)
+    #: The choice, yes/no and number questions counted; see :func:`answer_totals`.
+    answers: list[AnswerTotal] = field(default_factory=list)
 
 
 def workspace_counts(event: Event) -> WorkspaceCounts:
@@ -92,6 +113,7 @@ def workspace_counts(event: Event) -> WorkspaceCounts:
     return WorkspaceCounts(
         organisations=organisation_totals(event),
         cancel_reasons=cancel_reason_totals(event),
+        answers=answer_totals(event),
         confirmed=confirmed,
         waiting=int(row[1]),
         cancelled=int(row[2]),
@@ -123,6 +145,52 @@ def organisation_totals(event: Event) -> list[OrganisationTotal]:
     totals = [OrganisationTotal(name, int(n), int(c), int(w)) for name, n, c, w in rows]
     return sorted(totals, key=lambda t: (-(t.confirmed_places + t.waiting_places),
                                          t.name.lower()))
+
+
+#: The kinds of question whose answers add up (text answers are read one by one).
+COUNTED_KINDS = (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES, QuestionKind.YES_NO,
+                 QuestionKind.NUMBER)
+
+
+def answer_totals(event: Event) -> list[AnswerTotal]:
+    """Count the answers to the form's choice, yes/no and number questions, per registration,
+    among the people who hold a place or wait for one (which workshop, how many meals...).
+
+    Options are counted as they read when chosen, so an option renamed since is counted under
+    its old wording after the current options.
+    """
+    asked = [q for q in questions_of(event) if q.kind in COUNTED_KINDS]
+    if not asked:
+        return []
+    a = RegistrationAnswer
+    rows = db.session.execute(
+        sa.select(a.question_id, a.yes, a.chosen_nl, a.text)
+        .join(Registration, Registration.id == a.registration_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE),
+               a.question_id.in_([q.id for q in asked]))
+    ).all()
+    totals = []
+    for question in asked:
+        answers = [row for row in rows if row.question_id == question.id]
+        total = AnswerTotal(question=question.t("label"))
+        if question.kind == QuestionKind.NUMBER:
+            numbers = [int(row.text) for row in answers if (row.text or "").lstrip("-").isdigit()]
+            total.answered, total.number_sum = len(numbers), sum(numbers)
+        elif question.kind == QuestionKind.YES_NO:
+            given = [row.yes for row in answers if row.yes is not None]
+            total.answered = len(given)
+            total.options = [(str(_l("yes")), given.count(True)),
+                             (str(_l("no")), given.count(False))]
+        else:
+            chosen: dict[str, int] = dict.fromkeys(question.choices_nl or [], 0)
+            for row in answers:
+                for option in row.chosen_nl or []:
+                    chosen[option] = chosen.get(option, 0) + 1
+            total.answered = sum(1 for row in answers if row.chosen_nl)
+            shown = dict(zip(question.choices_nl or [], question.choice_labels(), strict=True))
+            total.options = [(shown.get(option, option), n) for option, n in chosen.items()]
+        totals.append(total)
+    return totals
 
 
 def cancel_reason_totals(event: Event) -> list[tuple[str, int]]:

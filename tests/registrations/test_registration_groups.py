@@ -242,6 +242,52 @@ def test_organiser_removes_a_companion_from_the_workspace(client, login, make_us
     assert group.companions == 0
 
 
+def test_a_registrant_takes_a_companion_off_their_own_registration(client, make_event, sign_up,
+                                                                  outbox,
+                                                                  assert_counters_match_rows):
+    event = make_event(capacity=3, companions_allowed=2)
+    group = sign_up(event, companions=2, companion_names=["Bert"]).registration
+    single = sign_up(event).registration
+    db.session.commit()
+    token = services.manage_token(group)
+    page = client.get(f"/registrations/{token}", headers=EN).get_data(as_text=True)
+    assert "Someone cannot come after all?" in page
+    assert page.count(f"/registrations/{token}/companions/") == 2  # Bert and person 2
+    assert "Person 2" in page
+    response = client.post(f"/registrations/{token}/companions/0/remove", headers=EN,
+                           follow_redirects=True)
+    assert "one person less comes with you" in response.get_data(as_text=True)
+    db.session.refresh(group)
+    assert group.companions == 1 and group.companion_labels == [""]
+    assert _status(single) == CONFIRMED
+    [receipt] = outbox(kind="registration_group_changed", recipient=group.email)
+    assert "You took one of the people coming with you off" in receipt.body_text
+    assert outbox(kind="registration_promoted", recipient=single.email)
+    assert_counters_match_rows(event)
+    # A second click on a button of the old page does not remove a companion who is gone.
+    response = client.post(f"/registrations/{token}/companions/1/remove", headers=EN,
+                           follow_redirects=True)
+    assert "no longer part of the group" in response.get_data(as_text=True)
+    db.session.refresh(group)
+    assert group.companions == 1
+
+
+def test_a_registrant_cannot_change_their_group_once_the_event_started(client, make_event,
+                                                                       sign_up):
+    event = make_event(companions_allowed=1)
+    group = sign_up(event, companions=1).registration
+    with pytest.raises(services.RegistrationError, match="already started"):
+        services.remove_companion(group, 0, by_registrant=True,
+                                  now=event.starts_at + timedelta(minutes=1))
+    db.session.commit()
+    page = client.get(f"/registrations/{services.manage_token(group)}", headers=EN)
+    assert "Someone cannot come after all?" in page.get_data(as_text=True)  # before it starts
+    lone = sign_up(event).registration
+    db.session.commit()
+    page = client.get(f"/registrations/{services.manage_token(lone)}", headers=EN)
+    assert "Someone cannot come after all?" not in page.get_data(as_text=True)
+
+
 def test_the_attendee_export_has_the_companions(client, login, make_user, make_event,
                                                 sign_up):
     organiser = make_user(email="olga@example.org", roles=(Role.ORGANISER,))

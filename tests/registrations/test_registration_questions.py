@@ -14,6 +14,7 @@ from participation.events import services_manage
 from participation.extensions import db
 from participation.privacy import services as privacy
 from participation.registrations import questions, services
+from participation.registrations import workspace as ws
 from participation.registrations.models import (
     QuestionKind,
     Registration,
@@ -125,6 +126,39 @@ def test_changing_or_removing_a_question_keeps_earlier_answers_readable(dinner, 
     answers = {a.t("label"): a.display() for a in registration.answers}
     assert answers == {"Which workshop?": "Climate", "Diet": "Halal"}
     assert [a.question_id for a in registration.answers] == [workshop.id, None]
+
+
+def test_organisers_see_the_answers_added_up_per_option(client, login, make_user, dinner,
+                                                         sign_up):
+    event, workshop, diet, photo, age = dinner
+    organiser = make_user(roles=(Role.ORGANISER,))
+    event.organisers.append(organiser)
+    sign_up(event, answers={workshop.id: "0", diet.id: ["0", "2"], photo.id: True, age.id: 30})
+    sign_up(event, answers={workshop.id: "0", diet.id: ["0"], photo.id: False, age.id: 12})
+    sign_up(event, answers={workshop.id: "1"})
+    gone = sign_up(event, answers={workshop.id: "1", diet.id: ["1"], age.id: 99}).registration
+    services.cancel(gone)
+    # An option renamed later: earlier answers are counted under the wording they chose.
+    questions.update_question(workshop, questions.QuestionDetails(
+        kind=QuestionKind.ONE_CHOICE, label_nl="Welke workshop?", label_en="Which workshop?",
+        choices_nl=["Klimaatplan", "Jeugd"], choices_en=["Climate plan", "Youth"],
+        required=True))
+    totals = {t.question: t for t in ws.answer_totals(event)}
+    assert list(totals) == ["Which workshop?", "Diet", "Photos fine?", "Age"]
+    assert totals["Which workshop?"].options == [("Climate plan", 0), ("Youth", 1),
+                                                 ("Klimaat", 2)]
+    assert totals["Diet"].options == [("Vegetarian", 2), ("Halal", 0), ("Gluten-free", 1)]
+    assert totals["Diet"].answered == 2
+    assert totals["Photos fine?"].options == [("yes", 1), ("no", 1)]
+    assert (totals["Age"].answered, totals["Age"].number_sum) == (2, 42)
+    db.session.commit()
+
+    login(organiser)
+    page = client.get(f"/manage/events/{event.slug}/registrations",
+                      headers=EN).get_data(as_text=True)
+    assert "Answers to your questions" in page
+    assert "<li>Vegetarian: 2</li>" in page and "<li>Youth: 1</li>" in page
+    assert "Total: 42, from 2 answers." in page
 
 
 def test_duplicating_an_event_copies_its_questions_not_the_answers(dinner, sign_up, make_user):

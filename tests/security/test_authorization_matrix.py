@@ -76,6 +76,7 @@ MATRIX: dict[str, Access] = {
     "registrations.manage": EVERYONE,
     "registrations.manage_ics": EVERYONE,
     "registrations.cancel": EVERYONE,
+    "registrations.remove_companion": EVERYONE,
     "registrations.my_registrations": SIGNED_IN,
     # Accounts: the forms anyone can use, links from mails, and one's own account.
     "accounts.sign_up": EVERYONE,

@@ -31,6 +31,7 @@ from participation.registrations.forms import (
     CancelForm,
     ConfirmPlaceForm,
     RegistrationForm,
+    RemoveCompanionForm,
     answers_from,
     names_from_lines,
     registration_form,
@@ -150,6 +151,8 @@ def _manage_context(registration: Registration, token: str) -> dict:
         "token": token,
         "position": services.waiting_list_position(registration),
         "can_cancel": _can_cancel(registration),
+        # The same moment as cancelling: until the event starts, while the registration holds.
+        "can_change_group": _can_cancel(registration) and registration.companions > 0,
         "status_label": services.status_label(registration.status),
     }
 
@@ -182,6 +185,27 @@ def confirm(token: str):
         return redirect(url_for("registrations.manage", token=token), 303)
     db.session.commit()
     flash(_("Thank you: your registration is confirmed."), "success")
+    return redirect(url_for("registrations.manage", token=token), 303)
+
+
+@bp.post("/registrations/<token>/companions/<int:index>/remove")
+@limiter.limit(REGISTRATION_LIMIT)
+def remove_companion(token: str, index: int):
+    """Take one of the people coming along off the registration; their place comes free."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    if not RemoveCompanionForm().validate_on_submit():
+        return redirect(url_for("registrations.manage", token=token), 303)
+    try:
+        services.remove_companion(registration, index, by_registrant=True)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registrations.manage", token=token), 303)
+    db.session.commit()
+    flash(_("Done: one person less comes with you. We have sent you a confirmation by mail."),
+          "success")
     return redirect(url_for("registrations.manage", token=token), 303)
 
 
