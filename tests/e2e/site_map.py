@@ -129,6 +129,7 @@ PAGES: dict[str, Linked | Seed] = {
 NOT_PAGES: dict[str, str] = {
     "static": "style sheets, scripts and images",
     "core.health": "JSON for load balancers",
+    "core.icon": "the platform's icon (ICO and PNG) at the addresses browsers ask for",
     "core.ready": "JSON readiness check for load balancers",
     "core.set_language": "redirect; the crawl visits every page in both languages",
     "events.event_ics": "iCalendar file",
