@@ -1,7 +1,7 @@
 """Groups: companions per registration, and how many an event allows.
 
 Revision ID: 46deb872daff
-Revises: 06332a55f064
+Revises: 3b1f0c2d9e47
 Create Date: 2026-11-30 10:11:19.212083
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "46deb872daff"
-down_revision = "06332a55f064"
+down_revision = "3b1f0c2d9e47"
 branch_labels = None
 depends_on = None
 
