@@ -150,3 +150,21 @@ def test_resident_answers_the_event_s_questions_and_brings_a_companion(
     assert registration.answers[0].chosen_nl == ["Jeugd"]
     tab.goto(f"/registrations/{registrations.manage_token(registration)}", name="manage-answers")
     assert "Bart" in page.locator("main").inner_text()
+
+
+def test_switching_language_keeps_what_was_typed_but_never_a_password(browse, persona):
+    tab = browse(**persona)
+    page = tab.page
+    tab.goto("/account/sign-up")
+    page.locator("#name").fill("Aiko Tanaka")
+    page.locator("#email").fill("aiko@example.org")
+    page.locator("#password").fill("a long enough secret")
+    other = "Nederlands" if persona["locale"].startswith("en") else "English"
+    tab.click(page.locator(".lang-switch a"), name="sign-up-other-language")
+    assert page.locator(".lang-switch a").inner_text() != other
+    assert page.locator("#name").input_value() == "Aiko Tanaka"
+    assert page.locator("#email").input_value() == "aiko@example.org"
+    assert page.locator("#password").input_value() == ""
+    # Kept for that one page load only: coming back to the form later starts empty.
+    tab.goto("/account/sign-up")
+    assert page.locator("#name").input_value() == ""
