@@ -141,7 +141,7 @@ def app(_schema, database_url, app_config):
         page_cache.invalidate()
         # Counters in this process's memory only: resetting a Redis storage would delete every
         # limiter key in it, other test runs' included.
-        if isinstance(limiter.storage, MemoryStorage):
+        if isinstance(getattr(limiter, "_storage", None), MemoryStorage):
             limiter.reset()
     app.config.clear()
     app.config.update(saved_config)
