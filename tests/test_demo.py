@@ -161,3 +161,15 @@ def test_demo_events_are_in_both_languages_but_one_dutch_and_one_english_only(ap
         for field in ("public_transport", "bike", "accessibility_notes"):
             if getattr(event, f"{field}_nl"):
                 assert getattr(event, f"{field}_en"), (event.slug, field)
+
+
+def test_demo_events_ask_questions_and_allow_companions(app, client):
+    load_demo(NOW)
+    db.session.commit()
+    data = client.get("/api/v1/events/green-deal-in-jouw-wijk").get_json()
+    assert data["companions_allowed"] == 2
+    assert [q["type"] for q in data["questions"]] == ["one_choice", "short_text"]
+    kinds = {q["type"] for slug in ("van-boer-tot-bord-gent-en-garde",
+                                    "jongeren-en-de-toekomst-van-europa")
+             for q in client.get(f"/api/v1/events/{slug}").get_json()["questions"]}
+    assert kinds == {"several_choices", "yes_no", "number", "long_text"}

@@ -5,7 +5,7 @@ gets an empty English sibling. Events get folded search texts (filled here for e
 rows) with a trigram index on PostgreSQL.
 
 Revision ID: b13a1c2d3e4f
-Revises: 3b1f0c2d9e47
+Revises: 00e70e05ad5b
 Create Date: 2026-11-30 10:30:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b13a1c2d3e4f"
-down_revision = "3b1f0c2d9e47"
+down_revision = "00e70e05ad5b"
 branch_labels = None
 depends_on = None
 

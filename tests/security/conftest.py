@@ -17,7 +17,9 @@ from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.database import utcnow
 from participation.extensions import db
+from participation.registrations import questions
 from participation.registrations import services as registration_services
+from participation.registrations.models import QuestionKind
 
 PASSWORD = "correct horse battery staple"
 _fresh = itertools.count(1)
@@ -64,6 +66,8 @@ class World:
             "fmt": lambda: "csv",
             "filename": lambda: "css/site.css",
             "token": lambda: manage_token,
+            "question_id": self._question_id,
+            "index": lambda: 0,
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
@@ -83,6 +87,14 @@ class World:
                 )
             values[name] = make()
         return values
+
+    def _question_id(self) -> int:
+        """A question of the event's registration form (made again if a test removed it)."""
+        existing = questions.questions_of(self.event)
+        if existing:
+            return existing[0].id
+        return questions.add_question(self.event, questions.QuestionDetails(
+            kind=QuestionKind.SHORT_TEXT, label_nl="Welke workshop?")).id
 
     def _verification_token(self) -> str:
         user = self.make_user(verified=False, password_hash=password_hash())
