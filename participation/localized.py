@@ -39,14 +39,22 @@ class Bilingual:
 
     BILINGUAL_FIELDS: tuple[str, ...] = ()
 
-    def text(self, field: str, reader: str | None = None) -> Text:
-        """Return the field in the reader's language, else in the other, with its language."""
+    def localized_text(self, field: str, reader: str | None = None) -> Text:
+        """Return the field in the reader's language, else in the other, with its language.
+
+        Named apart from ``text`` so that a model with a ``text`` column (an answer to a
+        registration question) can still be bilingual.
+        """
         return pick(getattr(self, f"{field}_nl", None), getattr(self, f"{field}_en", None),
                     reader)
 
+    def text(self, field: str, reader: str | None = None) -> Text:
+        """Short for ``localized_text``."""
+        return self.localized_text(field, reader)
+
     def t(self, field: str, reader: str | None = None) -> str:
         """Return the field's text in the reader's language, else in the other language."""
-        return self.text(field, reader).value
+        return self.localized_text(field, reader).value
 
     def missing_languages(self, fields: Iterable[str] | None = None) -> dict[str, str]:
         """Map each field written in only one language to the language it lacks."""

@@ -65,7 +65,7 @@ def _event_when(locale: str, timezone: str, starts_at: datetime, ends_at: dateti
 def _as_text(obj, field: str | None) -> Text:
     if field is None:  # a Text already, or a (nl, en) pair
         return obj if isinstance(obj, Text) else pick(*obj)
-    return obj.text(field)
+    return obj.localized_text(field)
 
 
 def lang_note(text: Text, block: bool = False) -> Markup:
