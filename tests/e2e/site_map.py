@@ -119,6 +119,7 @@ PAGES: dict[str, Linked | Seed] = {
     "feedback_staff.moderation_queue": LINKED,
     "feedback_staff.staff_dashboard": LINKED,
     "feedback_staff.action_list": LINKED,
+    "feedback_staff.texts_in_one_language": LINKED,
     "feedback_staff.post_update": LINKED,
     "exports.export_index": LINKED,
     "admin.users": LINKED,

@@ -140,6 +140,7 @@ MATRIX: dict[str, Access] = {
     "feedback_staff.restore_opinion": POLICY_STAFF,
     "feedback_staff.staff_dashboard": POLICY_STAFF,
     "feedback_staff.action_list": POLICY_STAFF,
+    "feedback_staff.texts_in_one_language": POLICY_STAFF,
     "feedback_staff.switch_feedback": POLICY_STAFF,
     "feedback_staff.post_update": POLICY_STAFF,
     "exports.export_index": POLICY_STAFF,

@@ -12,7 +12,7 @@ from participation.accounts.models import Role
 from participation.core.formats import format_date
 from participation.core.forms import put_form_error
 from participation.extensions import db
-from participation.feedback import charts, dashboard, services
+from participation.feedback import charts, dashboard, language_gaps, services
 from participation.feedback.forms import ConfirmForm, HideForm
 from participation.feedback.models import Opinion
 from participation.policy import services as policy_services
@@ -104,6 +104,17 @@ def action_list():
         actions=actions,
         counts=services.stance_counts_for([a.id for a in actions]),
         switch_form=FeedbackSwitchForm(),
+    )
+
+
+@bp.get("/translations")
+@role_required(Role.STAFF)
+def texts_in_one_language():
+    """Published events and actions (with their updates) not yet in both languages."""
+    return render_template(
+        "feedback/texts_in_one_language.html",
+        events=language_gaps.events_in_one_language(),
+        actions=language_gaps.actions_in_one_language(),
     )
 
 
