@@ -17,15 +17,12 @@ from participation.events.models import Event
 from participation.events.services import brussels_day_start
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
-from participation.feedback.models import Opinion, OpinionStatus, Stance
+from participation.feedback.models import Opinion, OpinionStatus, OpinionTheme, Stance, Theme
+from participation.feedback.reports import shown_count
 from participation.policy.models import PolicyAction, Priority
 
 #: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
 YIELD_PER = 1000
-#: Groups with fewer people than this are shown as "<5" outside admin exports.
-SMALL_GROUP = 5
-SMALL_GROUP_LABEL = "<5"
-
 OPINION_COLUMNS = [
     Column("action_code", _l("Code of the policy action, e.g. A07")),
     Column("action_title", _l("Title of the policy action, in the language of the export")),
@@ -40,6 +37,8 @@ OPINION_COLUMNS = [
                         "at_event (recorded by an organiser at the event, not tied to a person)")),
     Column("status", _l("published, or hidden by a moderator")),
     Column("hidden_reason", _l("Why a moderator hid the opinion")),
+    Column("themes", _l("Themes policy staff coded the opinion with, in the language of the "
+                        "export, separated by a semicolon")),
     Column("author_pseudonym", _l("Stable pseudonym of the author (a keyed hash, not reversible); "
                                   "the same person has the same pseudonym on every action; "
                                   "empty for feedback recorded at an event")),
@@ -130,6 +129,17 @@ def _title(language: str):
     return PolicyAction.title_nl
 
 
+def _themes_of_opinion(language: str):
+    name = sa.func.coalesce(Theme.name_en, Theme.name_nl) if language == "en" else Theme.name_nl
+    return (
+        sa.select(sa.func.aggregate_strings(name, "; "))
+        .select_from(OpinionTheme)
+        .join(Theme, Theme.id == OpinionTheme.theme_id)
+        .where(OpinionTheme.opinion_id == Opinion.id)
+        .scalar_subquery()
+    )
+
+
 def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
     """Yield one dict per opinion matching the filter, streamed from the database."""
     pseudonym = pseudonymiser()
@@ -138,7 +148,7 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
         Priority.slug.label("priority"), Event.slug.label("event"),
         Event.title.label("event_title"), Opinion.stance, Opinion.body, Opinion.locale,
         Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
-        Opinion.postcode, Opinion.age_band,
+        Opinion.postcode, Opinion.age_band, _themes_of_opinion(language).label("themes"),
     ]
     if personal:
         selected += [User.name.label("author_name"), User.email.label("author_email")]
@@ -170,6 +180,7 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
                 "source": row.source,
                 "status": row.status,
                 "hidden_reason": row.hidden_reason,
+                "themes": row.themes,
                 "author_pseudonym": pseudonym(row.user_id),
                 "postcode": row.postcode,
                 "age_band": row.age_band,
@@ -186,13 +197,6 @@ def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> S
     """The opinion export: its columns and its (lazy) rows."""
     return Sheet("opinions", columns_for(OPINION_COLUMNS, personal),
                  opinion_rows(flt, personal, language))
-
-
-def shown_count(number: int, exact: bool) -> int | str:
-    """Show a group's size, or '<5' for a small group outside admin exports."""
-    if not exact and 0 < number < SMALL_GROUP:
-        return SMALL_GROUP_LABEL
-    return number
 
 
 def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:

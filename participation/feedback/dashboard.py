@@ -23,7 +23,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week_bucket(column, dialect: str):
+def week_bucket(column, dialect: str):
     """SQL expression for the Monday of the UTC week of a timestamp column."""
     if dialect == "postgresql":
         return sa.cast(sa.func.date_trunc("week", sa.func.timezone("UTC", column)), sa.Date)
@@ -37,7 +37,7 @@ def opinions_per_week(weeks: int = 12, now: datetime | None = None) -> tuple[lis
     first = week_start(now.date()) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
     dialect = db.session.get_bind().dialect.name
-    bucket = _week_bucket(Opinion.created_at, dialect).label("week")
+    bucket = week_bucket(Opinion.created_at, dialect).label("week")
     rows = db.session.execute(
         sa.select(Opinion.action_id, bucket, sa.func.count(Opinion.id))
         .where(Opinion.created_at >= datetime.combine(first, datetime.min.time(), now.tzinfo))
