@@ -17,6 +17,7 @@ from participation.accounts.models import Role, User, UserRole
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.feedback.demo import load_demo_opinions
 from participation.policy.models import ActionStatus, PolicyAction, PolicyDocument, Priority
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -1369,7 +1370,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     """Create the demo content that is missing; flush, and return what was created."""
     now = now or utcnow()
     counts = dict.fromkeys(
-        ("documents", "priorities", "actions", "topics", "users", "events", "registrations"), 0
+        ("documents", "priorities", "actions", "topics", "users", "events", "registrations",
+         "opinions"), 0
     )
 
     for data in DOCUMENTS:
@@ -1405,6 +1407,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         counts["events"] += 1
         counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
     db.session.flush()
+    for name, number in load_demo_opinions(now).items():
+        counts[name] += number
     return counts
 
 

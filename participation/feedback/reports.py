@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from participation.accounts.models import AgeBand
 from participation.database import utcnow
 from participation.events.models import Event, EventStatus, event_actions
 from participation.extensions import db
@@ -217,7 +218,11 @@ def _demographics(action_ids: list[int], exact: bool) -> dict[str, list[tuple[st
             sa.select(column, sa.func.count()).where(*_published(action_ids))
             .group_by(column).order_by(column)
         ).all()
-        known = [(getattr(g, "value", g), n) for g, n in rows if g is not None]
+        # Age bands in their natural order (youngest first), postcodes as numbers sort.
+        order = list(AgeBand)
+        known = sorted(((g, n) for g, n in rows if g is not None),
+                       key=lambda item: order.index(item[0]) if item[0] in order else 0)
+        known = [(getattr(g, "value", g), n) for g, n in known]
         unknown = sum(n for g, n in rows if g is None)
         lines = [(label, shown_count(n, exact)) for label, n in known]
         if unknown:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
 from participation.extensions import db
 from participation.feedback.services import stance_counts_for
 from participation.policy import services
-from participation.policy.forms import FeedbackSwitchForm, UpdateForm
+from participation.policy.forms import ActionForm, FeedbackSwitchForm, UpdateForm
 from participation.policy.models import PolicyAction
 
 bp = Blueprint("policy_staff", __name__, url_prefix="/staff/actions")
@@ -77,3 +78,48 @@ def post_update(code: str):
                                updates=services.action_updates(action)), 422
     return render_template("policy/staff_update.html", action=action, form=form,
                            updates=services.action_updates(action))
+
+
+def _render_edit(action: PolicyAction, form: ActionForm, status: int = 200):
+    return render_template("policy/staff_edit.html", action=action, form=form), status
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_action(code: str):
+    """Edit an action's texts in both languages, status, progress, priority and feedback."""
+    action = _action_or_404(code)
+    if request.method == "GET":
+        form = ActionForm(data={
+            "title_nl": action.title_nl, "title_en": action.title_en,
+            "summary_nl": action.summary_nl, "summary_en": action.summary_en,
+            "status": action.status.value, "progress": action.progress,
+            "priority": str(action.priority_id), "feedback_open": action.feedback_open,
+        })
+    else:
+        form = ActionForm()
+    form.priority.choices = [
+        SelectChoice(str(p.id), f"{p.document.t('title')}: {p.t('title')}")
+        for p in services.all_priorities()
+    ]
+    if request.method == "GET":
+        return _render_edit(action, form)
+    if form.validate():
+        try:
+            changes = services.edit_action(
+                current_user, action, title_nl=form.title_nl.data, title_en=form.title_en.data,
+                summary_nl=form.summary_nl.data, summary_en=form.summary_en.data,
+                status=form.status.data, progress=form.progress.data,
+                priority=services.get_priority_by_id(int(form.priority.data)),
+                feedback_open=form.feedback_open.data,
+            )
+        except services.PolicyError as error:
+            db.session.rollback()
+            target = getattr(form, error.field or "title_nl")
+            target.errors = [*target.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("%(code)s is saved.", code=action.code) if changes
+                  else _("Nothing changed."), "success")
+            return redirect(url_for("policy_staff.action_list", _anchor=f"action-{action.code}"))
+    return _render_edit(action, form, 422)

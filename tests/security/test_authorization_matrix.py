@@ -144,6 +144,7 @@ MATRIX: dict[str, Access] = {
     "policy_staff.action_list": POLICY_STAFF,
     "policy_staff.switch_feedback": POLICY_STAFF,
     "policy_staff.post_update": POLICY_STAFF,
+    "policy_staff.edit_action": POLICY_STAFF,
     "exports.export_index": POLICY_STAFF,
     "exports.download": POLICY_STAFF,
     "exports.dictionary": POLICY_STAFF,

@@ -80,6 +80,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         action=action,
         events=events,
         updates=policy_services.action_updates(action),
+        history=policy_services.action_history(action),
         counts=counts,
         total=sum(counts.values()),
         segments=charts.stacked_bar({k.value: v for k, v in counts.items()}),
