@@ -210,7 +210,9 @@ def _code_some(data, actions, staff, per_theme, shared, rng) -> None:
         theme = themes.create_theme(staff, name_nl, theme_spec["name_en"], action=actions[code])
         coded = [o for o in opinions if rng.random() < 0.75]
         themes.tag_opinions(staff, theme, coded)
-        published = [o for o in coded if o.status.value == "published"]
+        # A quote that says what the theme is about: from someone who leans the theme's way.
+        published = [o for o in coded if o.status.value == "published"
+                     and o.stance.value == theme_spec["lean"]]
         if published:
             quote = max(published, key=lambda o: (len(o.body), o.id))
             themes.set_opinion_themes(staff, quote, [c.theme_id for c in quote.codings],

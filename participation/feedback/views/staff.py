@@ -27,7 +27,7 @@ from participation.accounts.models import Role
 from participation.audit.services import record as audit
 from participation.core.pdf import PdfUnavailable, html_to_pdf
 from participation.extensions import db
-from participation.feedback import charts, dashboard, reports, services, suggestions, themes
+from participation.feedback import dashboard, reports, services, suggestions, themes
 from participation.feedback.forms import (
     CodingForm,
     ConfirmForm,
@@ -104,22 +104,20 @@ def restore_opinion(opinion_id: int):
 @bp.get("/dashboard")
 @role_required(Role.STAFF)
 def staff_dashboard():
-    """Opinions over time and stance split per priority and action; funnels per event."""
+    """At a glance: trends, opinions per week, stance split per action with data, funnels."""
     starts, priorities = dashboard.priority_figures()
-    labels = [format_date(start, "d/M") for start in starts]
-    funnels = dashboard.event_funnels()
+    overall, recent = dashboard.recent_counts()
+    weekly = [sum(values) for values in zip(*(p.weekly for p in priorities), strict=True)] \
+        if priorities else [0] * len(starts)
     return render_template(
         "feedback/dashboard.html",
         starts=starts,
-        labels=labels,
+        weekly=weekly,
         priorities=priorities,
-        funnels=funnels,
-        columns=lambda values: charts.columns(list(zip(labels, values, strict=True))),
-        stacked=lambda stances: charts.stacked_bar({k.value: v for k, v in stances.items()}),
-        funnel=lambda f: charts.funnel([
-            (_("Registered"), f.registered), (_("Attended"), f.attended),
-            (_("Gave feedback"), f.gave_feedback),
-        ], width=240),
+        trends=overall,
+        recent=recent,
+        totals=dashboard.totals(),
+        funnels=dashboard.event_funnels(),
     )
 
 
