@@ -33,3 +33,4 @@ from participation.registrations.models import (  # noqa: F401
     RegistrationSource,
     RegistrationStatus,
 )
+from participation.worker.models import JobRun  # noqa: F401

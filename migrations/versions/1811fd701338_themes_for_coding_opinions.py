@@ -1,7 +1,7 @@
 """themes for coding opinions
 
 Revision ID: 1811fd701338
-Revises: c880dab54b2d
+Revises: a666ed2747a5
 Create Date: 2026-11-30 10:11:41.986401
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1811fd701338'
-down_revision = 'c880dab54b2d'
+down_revision = 'a666ed2747a5'
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,6 @@ from participation.events.models import Event
 from participation.extensions import db
 from participation.feedback import services, themes
 from participation.feedback.models import Opinion, Stance
-from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 from participation.registrations import services as registrations
 from participation.registrations.models import RegistrationSource
@@ -136,7 +135,7 @@ def load_demo_opinions(now: datetime) -> dict[str, int]:
             continue
         if spec.get("update_nl"):
             # Before any opinion exists, so that no resident gets a demo mail about it.
-            policy_services.post_update(staff, action, spec["update_nl"], action.status,
+            services.post_update(staff, action, spec["update_nl"], action.status,
                                         action.progress)
         event = None
         attendees: list[User] = []

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from participation.accounts.models import Role, User
 from participation.audit.services import record as audit
-from participation.events.services import Page
+from participation.core.pagination import Page
 from participation.extensions import db
 from participation.feedback.models import (
     THEME_NAME_MAX_LENGTH,
@@ -49,7 +49,8 @@ def _clean_name(value: str | None, field: str, required: bool) -> str | None:
 
 def _name_taken(action_id: int | None, name_nl: str, except_id: int | None = None) -> bool:
     query = sa.select(Theme.id).where(
-        sa.func.lower(Theme.name_nl) == name_nl.lower(),
+        # SQLite lowercases ASCII only: compare exactly too (the unique constraint does).
+        sa.or_(Theme.name_nl == name_nl, sa.func.lower(Theme.name_nl) == name_nl.lower()),
         # A shared theme's name must differ from every theme; an action's from its own
         # themes and the shared ones (they are listed together).
         sa.true() if action_id is None else sa.or_(Theme.action_id == action_id,

@@ -20,6 +20,6 @@ def queue_update_mail(user, action: PolicyAction, update: ActionUpdate) -> Outbo
             "name": user.name,
             "action": action,
             "update": update,
-            "url": public_url("policy.action_detail", code=action.code),
+            "url": public_url("feedback.action_detail", code=action.code),
         },
     )

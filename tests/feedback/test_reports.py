@@ -13,8 +13,8 @@ from participation.core.pdf import chromium_path
 from participation.database import utcnow
 from participation.extensions import db
 from participation.feedback import reports, themes
+from participation.feedback import services as feedback_services
 from participation.feedback.models import OpinionSource, OpinionStatus, Stance
-from participation.policy import services as policy_services
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def coded_action(staff, make_action, make_opinion, make_event, make_user, add_re
     themes.set_opinion_themes(staff, opinions[1], [parking.id], quote_ids=[parking.id])
     costs = themes.create_theme(staff, "Kosten", "Costs")
     themes.tag_opinions(staff, costs, opinions[4:])
-    policy_services.post_update(staff, action, "We added 400 places at Sint-Pieters.",
+    feedback_services.post_update(staff, action, "We added 400 places at Sint-Pieters.",
                                 "in_progress", 40)
     db.session.commit()
     return action

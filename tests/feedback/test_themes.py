@@ -202,3 +202,10 @@ def test_exports_carry_the_themes_in_the_language_of_the_export(staff, make_acti
     assert list(opinion_rows(OpinionFilter(), False, "nl"))[1]["themes"] is None
     assert plain.id > coded.id
     assert "themes" in {c.key for c in OPINION_COLUMNS}
+
+
+def test_a_name_with_non_ascii_capitals_is_taken_once(staff, make_action):
+    action = make_action()
+    themes.create_theme(staff, "Één stad", None, action=action)
+    with pytest.raises(FeedbackError):
+        themes.create_theme(staff, "Één stad", None, action=action)

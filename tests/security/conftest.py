@@ -69,7 +69,7 @@ class World:
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
-            ("policy.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
             ("feedback_staff.priority_report", "slug"): lambda: self.action.priority.slug,
             ("feedback_staff.priority_report_pdf", "slug"): lambda: self.action.priority.slug,
             ("accounts.verify_email", "token"): self._verification_token,

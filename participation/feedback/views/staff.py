@@ -1,4 +1,5 @@
-"""Policy staff's side of feedback: the moderation queue and the dashboard."""
+"""Policy staff's side of feedback: moderation, the dashboard, the actions (their feedback
+switch, editing them, reporting back), coding opinions with themes, and reports."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from participation.accounts.access import role_required
 from participation.accounts.forms import AGE_BAND_LABELS
 from participation.accounts.models import Role
 from participation.audit.services import record as audit
+from participation.core.forms import put_form_error
 from participation.core.pdf import PdfUnavailable, html_to_pdf
 from participation.extensions import db
 from participation.feedback import dashboard, reports, services, suggestions, themes
@@ -38,16 +40,10 @@ from participation.feedback.forms import (
 from participation.feedback.models import Opinion, OpinionStatus, Stance, Theme
 from participation.feedback.services import FeedbackError
 from participation.policy import services as policy_services
+from participation.policy.forms import ActionForm, FeedbackSwitchForm, UpdateForm
 from participation.policy.models import PolicyAction
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
-
-
-def _opinion_or_404(opinion_id: int) -> Opinion:
-    opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None:
-        abort(404)
-    return opinion
 
 
 def _render_queue(hide_form: HideForm | None = None, hide_for: int | None = None,
@@ -73,14 +69,14 @@ def moderation_queue():
 @role_required(Role.STAFF)
 def hide_opinion(opinion_id: int):
     """Hide an opinion from the public, with a reason."""
-    opinion = _opinion_or_404(opinion_id)
+    opinion = db.get_or_404(Opinion, opinion_id)
     form = HideForm()
     if form.validate():
         try:
             services.hide_opinion(current_user, opinion, form.reason.data)
         except services.FeedbackError as error:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+            put_form_error(form, error, default_field="reason")
         else:
             db.session.commit()
             flash(_("The opinion is hidden."), "success")
@@ -92,7 +88,7 @@ def hide_opinion(opinion_id: int):
 @role_required(Role.STAFF)
 def restore_opinion(opinion_id: int):
     """Publish an opinion again, or keep it published and close its reports."""
-    opinion = _opinion_or_404(opinion_id)
+    opinion = db.get_or_404(Opinion, opinion_id)
     if not ConfirmForm().validate():
         abort(400)
     services.restore_opinion(current_user, opinion)
@@ -121,27 +117,109 @@ def staff_dashboard():
     )
 
 
+@bp.get("/actions")
+@role_required(Role.STAFF)
+def action_list():
+    """Every action with its opinions, status, and whether it takes feedback."""
+    actions = policy_services.all_actions()
+    return render_template(
+        "policy/staff_actions.html",
+        actions=actions,
+        counts=services.stance_counts_for([a.id for a in actions]),
+        switch_form=FeedbackSwitchForm(),
+    )
+
+
+@bp.post("/actions/<code>/feedback")
+@role_required(Role.STAFF)
+def switch_feedback(code: str):
+    """Open or close an action for feedback."""
+    action = policy_services.get_action(code)
+    if not FeedbackSwitchForm().validate():
+        abort(400)
+    open_ = request.form.get("open") == "1"
+    policy_services.set_feedback_open(current_user, action, open_)
+    db.session.commit()
+    flash(_("%(code)s is now open for feedback.", code=action.code) if open_
+          else _("%(code)s is now closed for feedback.", code=action.code), "success")
+    return redirect(url_for(".action_list", _anchor=f"action-{action.code}"))
+
+
+@bp.route("/actions/<code>/update", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def post_update(code: str):
+    """Report back on an action; residents who gave their opinion are told by mail."""
+    action = policy_services.get_action(code)
+    form = UpdateForm(status=action.status.value, progress=action.progress)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.post_update(current_user, action, form.body.data,
+                                     form.status.data, form.progress.data)
+            except policy_services.PolicyError as error:
+                db.session.rollback()
+                put_form_error(form, error, default_field="body")
+            else:
+                db.session.commit()
+                flash(_("The update is published. Residents who gave their opinion on this "
+                        "action are told by mail."), "success")
+                return redirect(url_for("feedback.action_detail", code=action.code,
+                                        _anchor="updates-title"))
+        return render_template("policy/staff_update.html", action=action, form=form,
+                               updates=policy_services.action_updates(action)), 422
+    return render_template("policy/staff_update.html", action=action, form=form,
+                           updates=policy_services.action_updates(action))
+
+
+def _render_edit(action: PolicyAction, form: ActionForm, status: int = 200):
+    return render_template("policy/staff_edit.html", action=action, form=form), status
+
+
+@bp.route("/actions/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit_action(code: str):
+    """Edit an action's texts in both languages, status, progress, priority and feedback."""
+    action = policy_services.get_action(code)
+    if request.method == "GET":
+        form = ActionForm(data={
+            "title_nl": action.title_nl, "title_en": action.title_en,
+            "summary_nl": action.summary_nl, "summary_en": action.summary_en,
+            "status": action.status.value, "progress": action.progress,
+            "priority": str(action.priority_id), "feedback_open": action.feedback_open,
+        })
+    else:
+        form = ActionForm()
+    form.priority.choices = [
+        SelectChoice(str(p.id), f"{p.document.t('title')}: {p.t('title')}")
+        for p in policy_services.all_priorities()
+    ]
+    if request.method == "GET":
+        return _render_edit(action, form)
+    if form.validate():
+        try:
+            changes = policy_services.edit_action(
+                current_user, action, title_nl=form.title_nl.data, title_en=form.title_en.data,
+                summary_nl=form.summary_nl.data, summary_en=form.summary_en.data,
+                status=form.status.data, progress=form.progress.data,
+                priority=policy_services.get_priority_by_id(int(form.priority.data)),
+                feedback_open=form.feedback_open.data,
+            )
+        except policy_services.PolicyError as error:
+            db.session.rollback()
+            put_form_error(form, error, default_field="title_nl")
+        else:
+            db.session.commit()
+            flash(_("%(code)s is saved.", code=action.code) if changes
+                  else _("Nothing changed."), "success")
+            return redirect(url_for(".action_list", _anchor=f"action-{action.code}"))
+    return _render_edit(action, form, 422)
+
+
 # --- coding opinions with themes ---------------------------------------------------------
 
 
-def _action_or_404(code: str) -> PolicyAction:
-    try:
-        return policy_services.get_action(code)
-    except policy_services.PolicyNotFound:
-        abort(404)
-
-
 def _theme_or_404(theme_id: int) -> Theme:
-    theme = themes.get_theme(theme_id)
-    if theme is None:
-        abort(404)
-    return theme
-
-
-def _put_error(form, error: FeedbackError, default: str) -> None:
-    """Show a service error on the form field it names (or on ``default``)."""
-    target = getattr(form, error.field or default, None) or getattr(form, default)
-    target.errors = [*target.errors, error.message]
+    return db.get_or_404(Theme, theme_id)
 
 
 def _coding_filter() -> themes.CodingFilter:
@@ -186,14 +264,14 @@ def _render_coding(action: PolicyAction, theme_form: ThemeForm | None = None,
 @role_required(Role.STAFF)
 def coding(code: str):
     """An action's opinions with their themes, filters, and coding one by one or in bulk."""
-    return _render_coding(_action_or_404(code))
+    return _render_coding(policy_services.get_action(code))
 
 
 @bp.post("/actions/<code>/themes")
 @role_required(Role.STAFF)
 def create_theme(code: str):
     """Create a theme for this action, or one shared by every action."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     form = ThemeForm()
     if form.validate():
         try:
@@ -201,7 +279,7 @@ def create_theme(code: str):
                                         action=None if form.shared.data else action)
         except FeedbackError as error:
             db.session.rollback()
-            _put_error(form, error, "name_nl")
+            put_form_error(form, error, default_field="name_nl")
         else:
             db.session.commit()
             flash(_("The theme %(name)s is created.", name=theme.t("name")), "success")
@@ -213,7 +291,7 @@ def create_theme(code: str):
 @role_required(Role.STAFF)
 def code_opinions(code: str):
     """Add a theme to (or remove it from) the ticked opinions or every filtered one."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     form = CodingForm()
     form.theme.choices = [SelectChoice(str(t.id), t.t("name")) for t in themes.themes_for(action)]
     remove = request.form.get("operation") == "remove"
@@ -234,7 +312,7 @@ def code_opinions(code: str):
                     changed = themes.tag_opinions(current_user, theme, chosen)
             except FeedbackError as error:
                 db.session.rollback()
-                _put_error(form, error, "theme")
+                put_form_error(form, error, default_field="theme")
             else:
                 db.session.commit()
                 message = (_("%(theme)s removed from %(num)d opinions.", theme=theme.t("name"),
@@ -251,7 +329,7 @@ def code_opinions(code: str):
 @role_required(Role.STAFF)
 def code_opinion(opinion_id: int):
     """Code one opinion: tick its themes and the ones it is a quote for."""
-    opinion = _opinion_or_404(opinion_id)
+    opinion = db.get_or_404(Opinion, opinion_id)
     form = ConfirmForm()
     usable = themes.themes_for(opinion.action)
     error = None
@@ -283,14 +361,14 @@ def edit_theme(theme_id: int):
     theme = _theme_or_404(theme_id)
     form = ThemeForm(obj=theme) if request.method == "GET" else ThemeForm()
     back = (url_for("feedback_staff.coding", code=theme.action.code) if theme.action
-            else url_for("policy_staff.action_list"))
+            else url_for(".action_list"))
     if request.method == "POST":
         if form.validate():
             try:
                 themes.rename_theme(current_user, theme, form.name_nl.data, form.name_en.data)
             except FeedbackError as error:
                 db.session.rollback()
-                _put_error(form, error, "name_nl")
+                put_form_error(form, error, default_field="name_nl")
             else:
                 db.session.commit()
                 flash(_("The theme is renamed."), "success")
@@ -309,7 +387,7 @@ def delete_theme(theme_id: int):
     if not ConfirmForm().validate():
         abort(400)
     back = (url_for("feedback_staff.coding", code=theme.action.code) if theme.action
-            else url_for("policy_staff.action_list"))
+            else url_for(".action_list"))
     themes.delete_theme(current_user, theme)
     db.session.commit()
     flash(_("The theme is deleted."), "success")
@@ -341,14 +419,14 @@ def _render_suggestions(action: PolicyAction, failed: SuggestionForm | None = No
 @role_required(Role.STAFF)
 def theme_suggestions(code: str):
     """Candidate themes drawn from the action's opinions, to accept, rename or reject."""
-    return _render_suggestions(_action_or_404(code))
+    return _render_suggestions(policy_services.get_action(code))
 
 
 @bp.post("/actions/<code>/suggestions/accept")
 @role_required(Role.STAFF)
 def accept_suggestion(code: str):
     """Make a theme of a suggestion and code the opinions that use it."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     form = SuggestionForm()
     if form.validate():
         try:
@@ -356,7 +434,7 @@ def accept_suggestion(code: str):
                                                   form.name_nl.data, form.name_en.data)
         except FeedbackError as error:
             db.session.rollback()
-            _put_error(form, error, "name_nl")
+            put_form_error(form, error, default_field="name_nl")
         else:
             db.session.commit()
             flash(_("The theme %(name)s is created and its opinions are coded.",
@@ -369,7 +447,7 @@ def accept_suggestion(code: str):
 @role_required(Role.STAFF)
 def reject_suggestion(code: str):
     """Stop proposing a phrase for this action."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     if not ConfirmForm().validate():
         abort(400)
     try:
@@ -436,7 +514,7 @@ def _report_page(report: reports.Report, title: str, pdf_url: str, as_pdf: bool)
 @role_required(Role.STAFF)
 def action_report(code: str):
     """What residents think of one action, and why: a page that prints well, or a PDF."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     title = _("Report on %(code)s: %(title)s", code=action.code, title=action.t("title"))
     return _report_page(reports.action_report(action), title,
                         url_for("feedback_staff.action_report_pdf", code=action.code),
@@ -448,10 +526,7 @@ def action_report(code: str):
 @role_required(Role.STAFF)
 def priority_report(slug: str):
     """What residents think of every action of a priority: a page, or a PDF."""
-    try:
-        priority = policy_services.get_priority(slug)
-    except policy_services.PolicyNotFound:
-        abort(404)
+    priority = policy_services.get_priority(slug)
     title = _("Report on %(priority)s", priority=priority.t("title"))
     return _report_page(reports.priority_report(priority), title,
                         url_for("feedback_staff.priority_report_pdf", slug=priority.slug),

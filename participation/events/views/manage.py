@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
+from participation.core.forms import put_form_error
 from participation.events import services_manage as manage
 from participation.events.forms_manage import EventForm, form_data
 from participation.events.manage_access import managed_event_or_abort
@@ -44,15 +45,6 @@ def _render_form(form: EventForm, groups, event=None, status: int = 200):
     return render_template("manage/event_form.html", form=form, groups=groups, event=event), status
 
 
-def _service_error(form: EventForm, error: manage.EventError) -> None:
-    """Put a service error back on its form field (or flash it when it has none)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
-
-
 @bp.get("")
 @role_required(Role.ORGANISER)
 def event_list():
@@ -74,7 +66,7 @@ def create():
             event = manage.create_event(form.to_details(), by=current_user)
         except manage.EventError as error:
             db.session.rollback()
-            _service_error(form, error)
+            put_form_error(form, error, flash_otherwise=True)
             return _render_form(form, groups, status=422)
         db.session.commit()
         flash(_("The event was saved as a draft. Publish it when it is ready."), "success")
@@ -102,7 +94,7 @@ def edit(slug: str):
             manage.update_event(event, form.to_details(), by=current_user)
         except manage.EventError as error:
             db.session.rollback()
-            _service_error(form, error)
+            put_form_error(form, error, flash_otherwise=True)
             event = managed_event_or_abort(slug)
             return _render_form(form, groups, event, status=422)
         db.session.commit()

@@ -9,14 +9,36 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from participation.core.page_cache import cached_page, memo
+from participation.core.pagination import page_number
 from participation.database import utcnow
 from participation.events import calendars, services
 from participation.events.forms import EventFilterForm
 from participation.events.models import EventLanguage
 from participation.events.structured_data import event_json_ld
 from participation.localized import current_language
+from participation.policy import services as policy_services
 
 bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+@cached_page
+def home():
+    """Next events and the four top priorities."""
+    return render_template(
+        "home.html",
+        events=services.upcoming_events(6),
+        priorities=policy_services.top_priorities(),
+    )
+
+
+@bp.get("/priorities/<slug>")
+@cached_page
+def priority_detail(slug: str):
+    """One priority, its actions and the events about them."""
+    priority = policy_services.get_priority(slug)
+    events = services.find_events(services.EventFilter(priority_id=priority.id), per_page=20).items
+    return render_template("policy/priority.html", priority=priority, events=events)
 
 
 def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
@@ -49,14 +71,6 @@ def topic_names() -> list[tuple[str, str, str | None]]:
     ])
 
 
-def page_number(args) -> int:
-    """Read the page number; anything odd means the first page."""
-    try:
-        return min(max(int(args.get("page", 1)), 1), 10_000)
-    except (TypeError, ValueError):
-        return 1
-
-
 @bp.get("/events")
 @cached_page
 def event_list():
@@ -71,10 +85,7 @@ def event_list():
 @cached_page
 def event_detail(slug: str):
     """Every fact about one event, and how to register."""
-    try:
-        event = services.get_public_event(slug)
-    except services.EventNotFound:
-        abort(404)
+    event = services.get_public_event(slug)
     url = url_for("events.event_detail", slug=slug, _external=True)
     return render_template(
         "events/detail.html",
@@ -87,10 +98,7 @@ def event_detail(slug: str):
 @bp.get("/events/<slug>.ics")
 def event_ics(slug: str):
     """The event as a calendar file."""
-    try:
-        event = services.get_public_event(slug)
-    except services.EventNotFound:
-        abort(404)
+    event = services.get_public_event(slug)
     url = url_for("events.event_detail", slug=slug, _external=True)
     return Response(
         calendars.event_calendar(event, url),
