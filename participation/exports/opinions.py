@@ -51,8 +51,11 @@ OPINION_COLUMNS = [
 SUMMARY_COLUMNS = [
     Column("action_code", _l("Code of the policy action")),
     Column("action_title", _l("Title of the policy action, in the language of the export")),
-    Column("breakdown", _l("What the counts are grouped by: total, stance, postcode or age_band")),
-    Column("group", _l("The group: a stance, a postcode, an age band (unknown when not given)")),
+    Column("breakdown", _l("What the counts are grouped by: total, stance, postcode, age_band or "
+                           "theme")),
+    Column("group", _l("The group: a stance, a postcode, an age band (unknown when not given), "
+                       "or a theme staff coded opinions with (in the language of the export; an "
+                       "opinion counts in each of its themes)")),
     Column("opinions", _l("Number of opinions in the group; groups of fewer than 5 are shown as "
                           "<5 so nobody can be singled out (exact only in admin exports)")),
 ]
@@ -129,10 +132,13 @@ def _title(language: str):
     return PolicyAction.title_nl
 
 
+def _theme_name(language: str):
+    return sa.func.coalesce(Theme.name_en, Theme.name_nl) if language == "en" else Theme.name_nl
+
+
 def _themes_of_opinion(language: str):
-    name = sa.func.coalesce(Theme.name_en, Theme.name_nl) if language == "en" else Theme.name_nl
     return (
-        sa.select(sa.func.aggregate_strings(name, "; "))
+        sa.select(sa.func.aggregate_strings(_theme_name(language), "; "))
         .select_from(OpinionTheme)
         .join(Theme, Theme.id == OpinionTheme.theme_id)
         .where(OpinionTheme.opinion_id == Opinion.id)
@@ -200,7 +206,7 @@ def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> S
 
 
 def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:
-    """Yield counts per action: in total, per stance, per postcode and per age band."""
+    """Yield counts per action: in total, per stance, postcode, age band and theme."""
     base = (
         sa.select(PolicyAction.id)
         .select_from(Opinion)
@@ -209,8 +215,11 @@ def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Itera
     )
     base = _filtered(base, flt)
 
-    def grouped(column) -> dict[int, list[tuple]]:
+    def grouped(column, joined: bool = False) -> dict[int, list[tuple]]:
         query = base.with_only_columns(PolicyAction.id, column, sa.func.count(Opinion.id))
+        if joined:  # one row per coding: an opinion counts once in each of its themes
+            query = (query.join(OpinionTheme, OpinionTheme.opinion_id == Opinion.id)
+                     .join(Theme, Theme.id == OpinionTheme.theme_id))
         query = query.group_by(PolicyAction.id, column).order_by(PolicyAction.id, column)
         result: dict[int, list[tuple]] = {}
         for action_id, group, number in db.session.execute(query):
@@ -221,6 +230,7 @@ def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Itera
         ("stance", grouped(Opinion.stance)),
         ("postcode", grouped(Opinion.postcode)),
         ("age_band", grouped(Opinion.age_band)),
+        ("theme", grouped(_theme_name(language), joined=True)),
     ]
     actions = db.session.execute(
         sa.select(PolicyAction.id, PolicyAction.code, _title(language).label("title"))

@@ -22,6 +22,16 @@ STATUS_CHOICES = [
 ]
 
 
+def _progress_field() -> WholeNumberField:
+    """An action's progress: a whole number of percent."""
+    return WholeNumberField(
+        _l("Progress in percent"),
+        validators=[InputRequired(_l("Give the progress as a number from 0 to 100.")),
+                    NumberRange(min=0, max=100,
+                                message=_l("Give the progress as a number from 0 to 100."))],
+    )
+
+
 class UpdateForm(FlaskForm):
     """What the city did with the feedback on an action."""
 
@@ -30,12 +40,7 @@ class UpdateForm(FlaskForm):
         validators=[InputRequired(_l("Write what the city did.")), Length(max=UPDATE_MAX_LENGTH)],
     )
     status = SelectField(_l("Status of the action"), choices=STATUS_CHOICES)
-    progress = WholeNumberField(
-        _l("Progress in percent"),
-        validators=[InputRequired(_l("Give the progress as a number from 0 to 100.")),
-                    NumberRange(min=0, max=100,
-                                message=_l("Give the progress as a number from 0 to 100."))],
-    )
+    progress = _progress_field()
 
 
 class FeedbackSwitchForm(FlaskForm):
@@ -54,11 +59,6 @@ class ActionForm(FlaskForm):
     summary_en = TextAreaField(_l("Description in English"), validators=[
         Optional(), Length(max=SUMMARY_MAX_LENGTH)])
     status = SelectField(_l("Status of the action"), choices=STATUS_CHOICES)
-    progress = WholeNumberField(
-        _l("Progress in percent"),
-        validators=[InputRequired(_l("Give the progress as a number from 0 to 100.")),
-                    NumberRange(min=0, max=100,
-                                message=_l("Give the progress as a number from 0 to 100."))],
-    )
+    progress = _progress_field()
     priority = SelectField(_l("Priority"), choices=[], validate_choice=True)
     feedback_open = BooleanField(_l("Open for feedback"))

@@ -209,3 +209,17 @@ def test_a_name_with_non_ascii_capitals_is_taken_once(staff, make_action):
     themes.create_theme(staff, "Één stad", None, action=action)
     with pytest.raises(FeedbackError):
         themes.create_theme(staff, "Één stad", None, action=action)
+
+
+def test_the_summary_export_counts_opinions_per_theme(staff, make_action, make_opinion):
+    from participation.exports.opinions import OpinionFilter, summary_rows
+
+    action = make_action()
+    opinions = [make_opinion(action) for _ in range(6)]
+    theme = themes.create_theme(staff, "Kosten", "Costs", action=action)
+    themes.tag_opinions(staff, theme, opinions[:5])
+    rare = themes.create_theme(staff, "Zeldzaam", None, action=action)
+    themes.tag_opinions(staff, rare, opinions[:1])
+    rows = [(r["group"], r["opinions"]) for r in summary_rows(OpinionFilter(), False, "en")
+            if r["breakdown"] == "theme"]
+    assert rows == [("Costs", 5), ("Zeldzaam", "<5")]
