@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext as _
 
 from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
@@ -30,8 +31,13 @@ def _vtimezone() -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid("Europe/Brussels")
 
 
-def event_component(event: Event, url: str, method_cancel: bool = False) -> icalendar.Event:
-    """Build the VEVENT of one event, with times in Europe/Brussels."""
+def event_component(event: Event, url: str, method_cancel: bool = False,
+                    with_online_link: bool = False) -> icalendar.Event:
+    """Build the VEVENT of one event, with times in Europe/Brussels.
+
+    The online link goes in only for a confirmed registrant's own calendar
+    (``with_online_link``): public calendars say "Online" and point to the event page.
+    """
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", utcnow())
@@ -40,7 +46,8 @@ def event_component(event: Event, url: str, method_cancel: bool = False) -> ical
     vevent.add("summary", event.title)
     vevent.add("description", f"{event.summary}\n\n{url}")
     vevent.add("url", url)
-    location = ", ".join(p for p in (event.venue_name, event.address) if p) or event.online_url
+    online = event.online_url if with_online_link else (_("Online") if event.online_url else None)
+    location = ", ".join(p for p in (event.venue_name, event.address) if p) or online
     if location:
         vevent.add("location", location)
     vevent.add("last-modified", event.updated_at)
@@ -64,10 +71,10 @@ def _calendar(name: str, method: str = "PUBLISH") -> icalendar.Calendar:
     return cal
 
 
-def event_calendar(event: Event, url: str) -> bytes:
-    """Return a .ics file holding one event."""
+def event_calendar(event: Event, url: str, with_online_link: bool = False) -> bytes:
+    """Return a .ics file holding one event (with its online link only for a registrant)."""
     cal = _calendar(event.title)
-    cal.add_component(event_component(event, url))
+    cal.add_component(event_component(event, url, with_online_link=with_online_link))
     return cal.to_ical()
 
 
