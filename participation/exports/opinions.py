@@ -19,13 +19,11 @@ from participation.events.models import Event
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionStatus, OpinionTheme, Stance, Theme
+from participation.feedback.small_groups import shown_count, shown_value, small_groups
 from participation.policy.models import PolicyAction, Priority
 
 #: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
 YIELD_PER = 1000
-#: Groups with fewer people than this are shown as "<5" outside admin exports.
-SMALL_GROUP = 5
-SMALL_GROUP_LABEL = "<5"
 
 OPINION_COLUMNS = [
     Column("action_code", _l("Code of the policy action, e.g. A07")),
@@ -159,22 +157,15 @@ def _themes_of_opinion(language: str):
     )
 
 
-def small_groups(flt: OpinionFilter, column) -> set:
-    """Return the values of ``column`` fewer than SMALL_GROUP authors share under the filter.
-
-    Opinions recorded at an event have no author: each counts as one person.
-    """
-    author = sa.func.coalesce(Opinion.user_id, -Opinion.id)
+def _filtered_opinions(flt: OpinionFilter) -> sa.Select:
+    """Select the opinions under the filter (with the joins the filter may need)."""
     query = (
-        sa.select(column, sa.func.count(sa.distinct(author)))
+        sa.select(Opinion.id)
         .select_from(Opinion)
         .join(PolicyAction, PolicyAction.id == Opinion.action_id)
         .join(Priority, Priority.id == PolicyAction.priority_id)
-        .where(column.is_not(None))
-        .group_by(column)
     )
-    return {value for value, number in db.session.execute(_filtered(query, flt))
-            if number < SMALL_GROUP}
+    return _filtered(query, flt)
 
 
 def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
@@ -184,8 +175,9 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
     filter shows as "<5", the way the summary shows small groups.
     """
     pseudonym = pseudonymiser()
-    hidden_postcodes = set() if personal else small_groups(flt, Opinion.postcode)
-    hidden_age_bands = set() if personal else small_groups(flt, Opinion.age_band)
+    opinions = _filtered_opinions(flt)
+    small_postcodes = set() if personal else small_groups(opinions, Opinion.postcode)
+    small_age_bands = set() if personal else small_groups(opinions, Opinion.age_band)
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
@@ -225,10 +217,8 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
                 "hidden_reason": row.hidden_reason,
                 "themes": row.themes,
                 "author_pseudonym": pseudonym(row.user_id),
-                "postcode": SMALL_GROUP_LABEL if row.postcode in hidden_postcodes
-                else row.postcode,
-                "age_band": SMALL_GROUP_LABEL if row.age_band in hidden_age_bands
-                else row.age_band,
+                "postcode": shown_value(row.postcode, small_postcodes, personal),
+                "age_band": shown_value(row.age_band, small_age_bands, personal),
             }
             if personal:
                 item["author_name"] = row.author_name
@@ -242,13 +232,6 @@ def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> S
     """The opinion export: its columns and its (lazy) rows."""
     return Sheet("opinions", columns_for(OPINION_COLUMNS, personal),
                  opinion_rows(flt, personal, language))
-
-
-def shown_count(number: int, exact: bool) -> int | str:
-    """Show a group's size, or '<5' for a small group outside admin exports."""
-    if not exact and 0 < number < SMALL_GROUP:
-        return SMALL_GROUP_LABEL
-    return number
 
 
 def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:

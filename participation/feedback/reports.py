@@ -27,23 +27,14 @@ from participation.feedback.models import (
     Theme,
 )
 from participation.feedback.services import stance_counts_for
+from participation.feedback.small_groups import people_per_group, shown_count
 from participation.feedback.suggestions import representative
 from participation.policy.models import ActionUpdate, PolicyAction, Priority
 from participation.registrations.models import Registration, RegistrationStatus
 
-#: Groups with fewer people than this are shown as "<5" outside admin exports and reports.
-SMALL_GROUP = 5
-SMALL_GROUP_LABEL = "<5"
 #: The evolution of the stance split covers at most this many weeks.
 EVOLUTION_WEEKS = 26
 QUOTES_PER_THEME = 2
-
-
-def shown_count(number: int, exact: bool = False) -> int | str:
-    """Show a group's size, or '<5' for a small group unless exact figures are allowed."""
-    if not exact and 0 < number < SMALL_GROUP:
-        return SMALL_GROUP_LABEL
-    return number
 
 
 @dataclass
@@ -212,19 +203,17 @@ def _events(action_ids: list[int], now: datetime) -> list[EventLine]:
 
 
 def _demographics(action_ids: list[int], exact: bool) -> dict[str, list[tuple[str, int | str]]]:
+    """Count the people per postcode and age band, small groups suppressed as in exports."""
+    published = sa.select(Opinion.id).where(*_published(action_ids))
+    order = list(AgeBand)
     result = {}
     for name, column in (("postcode", Opinion.postcode), ("age_band", Opinion.age_band)):
-        rows = db.session.execute(
-            sa.select(column, sa.func.count()).where(*_published(action_ids))
-            .group_by(column).order_by(column)
-        ).all()
+        rows = people_per_group(published, column)
         # Age bands in their natural order (youngest first), postcodes as numbers sort.
-        order = list(AgeBand)
         known = sorted(((g, n) for g, n in rows if g is not None),
                        key=lambda item: order.index(item[0]) if item[0] in order else 0)
-        known = [(getattr(g, "value", g), n) for g, n in known]
+        lines = [(getattr(g, "value", g), shown_count(n, exact)) for g, n in known]
         unknown = sum(n for g, n in rows if g is None)
-        lines = [(label, shown_count(n, exact)) for label, n in known]
         if unknown:
             lines.append(("unknown", shown_count(unknown, exact)))
         result[name] = lines
