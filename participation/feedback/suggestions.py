@@ -6,6 +6,10 @@ and rare in the others'. A phrase is proposed only when enough opinions use it, 
 again once staff rejected it or made a theme of it. Nothing here publishes anything: staff
 accept (and may rename) a suggestion, which creates a theme and codes the matching opinions.
 The same texts always give the same suggestions (ties are broken by the phrase).
+
+scikit-learn (and numpy) are imported by the functions that use them: the import takes
+seconds, and every app server, worker and CLI command would pay for it at start-up although
+only the suggestion and report pages need it.
 """
 
 from __future__ import annotations
@@ -17,11 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from participation.accounts.models import User
 from participation.audit.services import record as audit
@@ -51,6 +52,8 @@ _CLAUSE = re.compile(r"[.!?;:,()\n]+")
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """Dutch and English stop words, plus words every opinion on the city uses."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     text = resources.files("participation.feedback").joinpath("stopwords.txt").read_text("utf-8")
     ours = {w.strip().lower() for w in text.split() if w.strip() and not w.startswith("#")}
     return frozenset(ours | set(ENGLISH_STOP_WORDS))
@@ -99,6 +102,8 @@ def _taken_phrases(action: PolicyAction) -> set[str]:
 
 def distinctive_phrases(documents: Sequence[str], index: int) -> list[tuple[str, float]]:
     """Score the phrases of ``documents[index]`` by TF-IDF against the other documents."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
     matrix = vectorizer.fit_transform(documents)
     row = matrix.getrow(index).tocoo()
@@ -179,6 +184,10 @@ def representative(texts: Sequence[str], count: int = 2) -> list[int]:
     """Return the indexes of the texts closest to what they say together (TF-IDF centroid)."""
     if len(texts) <= count:
         return list(range(len(texts)))
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     try:
         matrix = TfidfVectorizer(analyzer=analyse, sublinear_tf=True).fit_transform(texts)
     except ValueError:  # nothing but stop words
