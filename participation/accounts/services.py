@@ -307,6 +307,11 @@ def confirm_email_change(token: str, now: datetime | None = None) -> User:
 # --- profile -----------------------------------------------------------------------------
 
 
+def choose_language(user: User, language: str) -> None:
+    """Keep the language the person reads the site in, for pages and mails."""
+    user.locale = supported_language(language)
+
+
 def update_profile(
     user: User,
     name: str,

@@ -377,8 +377,14 @@ def _fresh_session() -> None:
 
 def _start_session(user, remember: bool) -> None:
     """Sign in on a new session: nothing from before sign-in (a CSRF token) stays valid."""
+    language = get_locale().language if user.locale is None else None
     _fresh_session()
     login_user(user, remember=remember)
+    if language is not None:
+        # An account made for someone (on the command line) speaks their browser's language
+        # from their first sign-in on, in pages and mails.
+        services.choose_language(user, language)
+        db.session.commit()
 
 
 def _stay_signed_in(user) -> None:
