@@ -163,3 +163,15 @@ def test_demo_opinions_fill_the_staff_pages(app):
     report = action_report(get_action("A03"), now=NOW)
     assert report.themes and report.events and report.funnel[1] > 0
     assert suggest_themes(get_action("A02"))
+
+
+def test_demo_events_ask_questions_and_allow_companions(app, client):
+    load_demo(NOW)
+    db.session.commit()
+    data = client.get("/api/v1/events/green-deal-in-jouw-wijk").get_json()
+    assert data["companions_allowed"] == 2
+    assert [q["type"] for q in data["questions"]] == ["one_choice", "short_text"]
+    kinds = {q["type"] for slug in ("van-boer-tot-bord-gent-en-garde",
+                                    "jongeren-en-de-toekomst-van-europa")
+             for q in client.get(f"/api/v1/events/{slug}").get_json()["questions"]}
+    assert kinds == {"several_choices", "yes_no", "number", "long_text"}

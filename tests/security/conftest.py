@@ -18,7 +18,9 @@ from participation.accounts.models import Role, User
 from participation.database import utcnow
 from participation.extensions import db
 from participation.feedback.models import Theme
+from participation.registrations import questions
 from participation.registrations import services as registration_services
+from participation.registrations.models import QuestionKind
 
 PASSWORD = "correct horse battery staple"
 _fresh = itertools.count(1)
@@ -66,6 +68,8 @@ class World:
             "filename": lambda: "css/site.css",
             "token": lambda: manage_token,
             "theme_id": self._theme_id,
+            "question_id": self._question_id,
+            "index": lambda: 0,
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
@@ -94,6 +98,14 @@ class World:
         db.session.add(theme)
         db.session.commit()
         return theme.id
+
+    def _question_id(self) -> int:
+        """A question of the event's registration form (made again if a test removed it)."""
+        existing = questions.questions_of(self.event)
+        if existing:
+            return existing[0].id
+        return questions.add_question(self.event, questions.QuestionDetails(
+            kind=QuestionKind.SHORT_TEXT, label_nl="Welke workshop?")).id
 
     def _verification_token(self) -> str:
         user = self.make_user(verified=False, password_hash=password_hash())

@@ -377,13 +377,10 @@ def _fresh_session() -> None:
 
 def _start_session(user, remember: bool) -> None:
     """Sign in on a new session: nothing from before sign-in (a CSRF token) stays valid."""
-    language = get_locale().language if user.locale is None else None
+    language = get_locale().language  # before the session (and a chosen language) is reset
     _fresh_session()
     login_user(user, remember=remember)
-    if language is not None:
-        # An account made for someone (on the command line) speaks their browser's language
-        # from their first sign-in on, in pages and mails.
-        services.choose_language(user, language)
+    if services.adopt_language_if_unset(user, language):
         db.session.commit()
 
 
