@@ -121,7 +121,9 @@ PAGES: dict[str, Linked | Seed] = {
     "feedback_staff.action_list": LINKED,
     "feedback_staff.post_update": LINKED,
     "feedback_staff.edit_action": LINKED,
-    "feedback_staff.coding": LINKED,
+    # One address per route is followed: the open action's coding page lists opinions to code.
+    "feedback_staff.coding": Linked(roles=(STAFF,), variants=lambda w: [
+        f"/staff/actions/{w.open_action.code}/coding"]),
     "feedback_staff.code_opinion": LINKED,
     "feedback_staff.edit_theme": LINKED,
     "feedback_staff.theme_suggestions": LINKED,

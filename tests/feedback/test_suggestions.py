@@ -109,3 +109,25 @@ def test_representative_quotes_are_the_texts_closest_to_the_rest():
     texts = ["fietsen fietsen stalling", "fietsen stalling station", "tram laat",
              "fietsen stalling"]
     assert suggestions.representative(texts, 2) == [3, 0]
+
+
+def test_a_refused_suggestion_says_what_is_wrong_at_the_top_and_links_to_the_field(
+        client, login, staff, make_action, make_opinion):
+    action = make_action()
+    _opinions(make_opinion, action, BIKES)
+    login(staff)
+    response = client.post(f"/staff/actions/{action.code}/suggestions/accept", data={
+        "phrase": "fietspaden", "name_nl": "", "name_en": "Cycle paths"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = html[html.index('class="error-summary"'):]
+    assert 'role="alert"' in html and ("<title>Error:" in html or "<title>Fout:" in html)
+    assert 'href="#name_nl-1-fietspaden"' in summary[:summary.index("</div>")]
+    assert 'id="name_nl-1-fietspaden"' in html
+    # A suggestion that is no longer proposed: the message, without a link to nowhere.
+    response = client.post(f"/staff/actions/{action.code}/suggestions/accept", data={
+        "phrase": "tramlijnen", "name_nl": "Trams", "name_en": "Trams"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and ("<title>Error:" in html or "<title>Fout:" in html)
+    summary = html[html.index('class="error-summary"'):]
+    assert "no longer proposed" in summary or "niet langer" in summary or "niet meer" in summary

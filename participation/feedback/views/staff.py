@@ -412,6 +412,7 @@ def _render_suggestions(action: PolicyAction, failed: SuggestionForm | None = No
     return render_template(
         "feedback/suggestions.html", action=action, suggestions=found, forms=forms,
         examples=examples, reject_form=ConfirmForm(), minimum=suggestions.MIN_OPINIONS,
+        failed=failed,
     ), status
 
 
