@@ -1,7 +1,7 @@
 """themes for coding opinions
 
 Revision ID: 1811fd701338
-Revises: 00e70e05ad5b
+Revises: b13a1c2d3e4f
 Create Date: 2026-11-30 10:11:41.986401
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1811fd701338'
-down_revision = '00e70e05ad5b'
+down_revision = 'b13a1c2d3e4f'
 branch_labels = None
 depends_on = None
 

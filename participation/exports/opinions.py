@@ -20,6 +20,7 @@ from participation.exports.writers import Column, Sheet
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionStatus, OpinionTheme, Stance, Theme
 from participation.feedback.small_groups import shown_count, shown_value, small_groups
+from participation.localized import sql_pick
 from participation.policy.models import PolicyAction, Priority
 
 #: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
@@ -138,13 +139,11 @@ def pseudonymiser():
 
 
 def _title(language: str):
-    if language == "en":
-        return sa.func.coalesce(PolicyAction.title_en, PolicyAction.title_nl)
-    return PolicyAction.title_nl
+    return sql_pick(PolicyAction, "title", language)
 
 
 def _theme_name(language: str):
-    return sa.func.coalesce(Theme.name_en, Theme.name_nl) if language == "en" else Theme.name_nl
+    return sql_pick(Theme, "name", language)
 
 
 def _themes_of_opinion(language: str):
@@ -181,7 +180,8 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
-        Event.title.label("event_title"), Opinion.stance, Opinion.body, Opinion.locale,
+        sql_pick(Event, "title", language).label("event_title"), Opinion.stance, Opinion.body,
+        Opinion.locale,
         Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
         Opinion.postcode, Opinion.age_band, _themes_of_opinion(language).label("themes"),
     ]

@@ -37,7 +37,8 @@ def calendar_attachment(registration: Registration) -> Attachment:
     url = public_url("events.event_detail", slug=event.slug)
     # Only mails that give a place carry it, so the online link may go in.
     return Attachment(f"{event.slug}.ics", "text/calendar",
-                      event_calendar(event, url, with_online_link=True))
+                      event_calendar(event, url, reader=registration.locale,
+                                     with_online_link=True))
 
 
 def qr_code_png(code: str) -> bytes:
@@ -59,6 +60,11 @@ def _place_attachments(registration: Registration) -> list[Attachment]:
     ]
 
 
+def _title(registration: Registration) -> str:
+    """The event's title in the registrant's language (or else the other one)."""
+    return registration.event.t("title", registration.locale)
+
+
 def _send(kind: str, registration: Registration, subject, attachments=(), **extra):
     return queue_mail(
         kind,
@@ -75,7 +81,7 @@ def registration_confirmed(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_confirmed",
         registration,
-        _l("Your place at %(title)s is confirmed", title=registration.event.title),
+        _l("Your place at %(title)s is confirmed", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -85,7 +91,7 @@ def waiting_list_notice(registration: Registration, position: int) -> OutboxMess
     return _send(
         "registration_waiting",
         registration,
-        _l("You are on the waiting list for %(title)s", title=registration.event.title),
+        _l("You are on the waiting list for %(title)s", title=_title(registration)),
         position=position,
     )
 
@@ -95,7 +101,7 @@ def promoted(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_promoted",
         registration,
-        _l("A place came free: you can come to %(title)s", title=registration.event.title),
+        _l("A place came free: you can come to %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -106,7 +112,7 @@ def group_changed(registration: Registration, by_registrant: bool = False) -> Ou
     return _send(
         "registration_group_changed",
         registration,
-        _l("Your registration for %(title)s has changed", title=registration.event.title),
+        _l("Your registration for %(title)s has changed", title=_title(registration)),
         by_registrant=by_registrant,
     )
 
@@ -116,7 +122,7 @@ def cancellation_receipt(registration: Registration, by_organiser: bool = False)
     return _send(
         "registration_cancelled",
         registration,
-        _l("Your registration for %(title)s is cancelled", title=registration.event.title),
+        _l("Your registration for %(title)s is cancelled", title=_title(registration)),
         by_organiser=by_organiser,
     )
 
@@ -126,7 +132,7 @@ def event_cancelled(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_event_cancelled",
         registration,
-        _l("Cancelled: %(title)s", title=registration.event.title),
+        _l("Cancelled: %(title)s", title=_title(registration)),
         events_url=public_url("events.event_list"),
     )
 
@@ -136,7 +142,7 @@ def reminder(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_reminder",
         registration,
-        _l("Reminder: %(title)s", title=registration.event.title),
+        _l("Reminder: %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -146,7 +152,7 @@ def released(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_released",
         registration,
-        _l("Your registration for %(title)s was not confirmed", title=registration.event.title),
+        _l("Your registration for %(title)s was not confirmed", title=_title(registration)),
     )
 
 
@@ -155,5 +161,5 @@ def manage_link_again(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_link",
         registration,
-        _l("You are already registered for %(title)s", title=registration.event.title),
+        _l("You are already registered for %(title)s", title=_title(registration)),
     )

@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -26,6 +25,7 @@ from participation.accounts.access import role_required
 from participation.accounts.forms import AGE_BAND_LABELS
 from participation.accounts.models import Role
 from participation.audit.services import record as audit
+from participation.core.formats import format_date
 from participation.core.forms import put_form_error
 from participation.core.pdf import PdfUnavailable, html_to_pdf
 from participation.extensions import db
@@ -155,7 +155,8 @@ def post_update(code: str):
         if form.validate():
             try:
                 services.post_update(current_user, action, form.body.data,
-                                     form.status.data, form.progress.data)
+                                     form.status.data, form.progress.data,
+                                     body_en=form.body_en.data)
             except policy_services.PolicyError as error:
                 db.session.rollback()
                 put_form_error(form, error, default_field="body")
