@@ -15,7 +15,10 @@ from participation.feedback.models import (  # noqa: F401
     OpinionReport,
     OpinionSource,
     OpinionStatus,
+    OpinionTheme,
+    RejectedSuggestion,
     Stance,
+    Theme,
 )
 from participation.mail.models import OutboxMessage, OutboxStatus  # noqa: F401
 from participation.policy.models import (  # noqa: F401

@@ -26,6 +26,7 @@ from participation.database import utcnow
 from participation.events import services_manage as event_services
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.feedback.demo import load_demo_opinions
 from participation.policy.importer import import_actions_csv
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 from participation.registrations import questions as registration_questions
@@ -78,6 +79,9 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         counts["events"] += 1
         counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
         counts["questions"] += _ask_questions(event, data.get("questions", []))
+    db.session.flush()
+    for name, number in load_demo_opinions(now).items():
+        counts[name] = counts.get(name, 0) + number
     db.session.flush()
     return counts
 

@@ -17,6 +17,7 @@ from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.database import utcnow
 from participation.extensions import db
+from participation.feedback.models import Theme
 from participation.registrations import questions
 from participation.registrations import services as registration_services
 from participation.registrations.models import QuestionKind
@@ -66,12 +67,15 @@ class World:
             "fmt": lambda: "csv",
             "filename": lambda: "css/site.css",
             "token": lambda: manage_token,
+            "theme_id": self._theme_id,
             "question_id": self._question_id,
             "index": lambda: 0,
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
             ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("feedback_staff.priority_report", "slug"): lambda: self.action.priority.slug,
+            ("feedback_staff.priority_report_pdf", "slug"): lambda: self.action.priority.slug,
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),
@@ -87,6 +91,13 @@ class World:
                 )
             values[name] = make()
         return values
+
+    def _theme_id(self) -> int:
+        """A fresh theme of the world's action (a test may delete the one before)."""
+        theme = Theme(action_id=self.action.id, name_nl=f"Thema {next(_fresh)}")
+        db.session.add(theme)
+        db.session.commit()
+        return theme.id
 
     def _question_id(self) -> int:
         """A question of the event's registration form (made again if a test removed it)."""
