@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "participation.policy.staff_views",
     "participation.exports.views",
     "participation.privacy.views",
+    "participation.opendata.views",
 )
 
 

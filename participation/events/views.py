@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from participation.core import atom
 from participation.core.page_cache import cached_page, memo
+from participation.core.templating import event_when
 from participation.database import utcnow
 from participation.events import calendars, services
 from participation.events.forms import EventFilterForm
@@ -64,7 +66,24 @@ def event_list():
     form, flt = filter_from_request(request.args)
     page = services.find_events(flt, page_number(request.args))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("events/list.html", form=form, page=page, filter=flt, args=args)
+    topic = _topic(flt.topic) if flt.topic else None
+    return render_template("events/list.html", form=form, page=page, filter=flt, args=args,
+                           feeds=feed_links(topic), topic=topic)
+
+
+def _topic(slug: str):
+    return next((t for t in services.all_topics() if t.slug == slug), None)
+
+
+def feed_links(topic=None) -> dict[str, str]:
+    """Addresses of the calendar subscription and the Atom feed, for all events or one topic."""
+    if topic is None:
+        calendar = url_for("events.calendar_feed", _external=True)
+        feed = url_for("events.atom_feed")
+    else:
+        calendar = url_for("events.topic_calendar_feed", slug=topic.slug, _external=True)
+        feed = url_for("events.topic_atom_feed", slug=topic.slug)
+    return {"calendar": calendar, "webcal": calendars.webcal_url(calendar), "atom": feed}
 
 
 @bp.get("/events/<slug>")
@@ -76,10 +95,12 @@ def event_detail(slug: str):
     except services.EventNotFound:
         abort(404)
     url = url_for("events.event_detail", slug=slug, _external=True)
+    ics_url = url_for("events.event_ics", slug=slug)
     return render_template(
         "events/detail.html",
         event=event,
         state=event.registration_state(utcnow()),
+        calendar_links=calendars.add_to_calendar_links(event, url, ics_url),
         json_ld=json.dumps(event_json_ld(event, url), ensure_ascii=False).replace("</", "<\\/"),
     )
 
@@ -115,7 +136,51 @@ def calendar_feed():
 @bp.get("/topics/<slug>/calendar.ics")
 def topic_calendar_feed(slug: str):
     """A calendar to subscribe to: the events of one topic."""
-    topic = next((t for t in services.all_topics() if t.slug == slug), None)
+    topic = _topic(slug)
     if topic is None:
         abort(404)
     return _feed(topic.t("name"), services.calendar_events(topic))
+
+
+def _atom(title: str, key: str, self_url: str, page_url: str, events) -> Response:
+    base = current_app.config["PUBLIC_BASE_URL"]
+    entries = [
+        atom.Entry(
+            id=atom.tag_uri(base, "event", event.id),
+            title=event.title,
+            link=url_for("events.event_detail", slug=event.slug, _external=True),
+            updated=event.updated_at,
+            published=event.created_at,
+            summary=f"{event_when(event.starts_at, event.ends_at)}. "
+                    f"{calendars.event_location(event)}\n\n{event.summary}",
+        )
+        for event in events
+    ]
+    body = atom.feed(
+        feed_id=atom.tag_uri(base, "events", key), title=title, self_url=self_url,
+        page_url=page_url, language=current_language(), entries=entries,
+        fallback_updated=utcnow(), author=_("City of Ghent"),
+    )
+    return Response(body, mimetype=atom.ATOM_MIMETYPE, headers={"Cache-Control": "max-age=900"})
+
+
+@bp.get("/events/feed.atom")
+def atom_feed():
+    """An Atom feed of upcoming events."""
+    events = services.find_events(services.EventFilter(), per_page=services.MAX_PER_PAGE).items
+    return _atom(_("Upcoming events: have your say in Ghent"), "all",
+                 url_for("events.atom_feed", _external=True),
+                 url_for("events.event_list", _external=True), events)
+
+
+@bp.get("/topics/<slug>/feed.atom")
+def topic_atom_feed(slug: str):
+    """An Atom feed of the upcoming events of one topic."""
+    topic = _topic(slug)
+    if topic is None:
+        abort(404)
+    events = services.find_events(services.EventFilter(topic=slug),
+                                  per_page=services.MAX_PER_PAGE).items
+    return _atom(_("Upcoming events: %(topic)s", topic=topic.t("name")), f"topic/{topic.slug}",
+                 url_for("events.topic_atom_feed", slug=slug, _external=True),
+                 url_for("events.event_list", topic=slug, _external=True), events)

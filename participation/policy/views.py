@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import gettext as _
 
+from participation.core import atom
 from participation.core.page_cache import cached_page
+from participation.database import utcnow
 from participation.events import services as event_services
+from participation.localized import current_language
 from participation.policy import services
 
 bp = Blueprint("policy", __name__)
@@ -43,3 +47,34 @@ def action_detail(code: str):
     except services.PolicyNotFound:
         abort(404)
     return render_action_page(action)
+
+
+@bp.get("/actions/<code>/updates.atom")
+def action_updates_feed(code: str):
+    """An Atom feed of what the city reports back on one action."""
+    try:
+        action = services.get_action(code)
+    except services.PolicyNotFound:
+        abort(404)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    page_url = url_for("policy.action_detail", code=action.code, _external=True)
+    entries = [
+        atom.Entry(
+            id=atom.tag_uri(base, "action-update", update.id),
+            title=_("%(code)s: update of %(date)s", code=action.code,
+                    date=update.created_at.date().isoformat()),
+            link=page_url,
+            updated=update.created_at,
+            published=update.created_at,
+            summary=update.body,
+        )
+        for update in services.action_updates(action)
+    ]
+    body = atom.feed(
+        feed_id=atom.tag_uri(base, "action-updates", action.code),
+        title=_("Updates on %(code)s %(title)s", code=action.code, title=action.t("title")),
+        self_url=url_for("policy.action_updates_feed", code=action.code, _external=True),
+        page_url=page_url, language=current_language(), entries=entries,
+        fallback_updated=action.updated_at or utcnow(), author=_("City of Ghent"),
+    )
+    return Response(body, mimetype=atom.ATOM_MIMETYPE, headers={"Cache-Control": "max-age=900"})
