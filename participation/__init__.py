@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "participation.core.views",
     "participation.events.views",
     "participation.events.views_manage",
+    "participation.events.views_venues",
     "participation.exports.views_attendees",
     "participation.registrations.views_manage",
     "participation.registrations.views_checkin",

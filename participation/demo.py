@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from participation.accounts.models import Role, User, UserRole
 from participation.database import utcnow
+from participation.events.demo_extras import load_demo_venues
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.policy.models import ActionStatus, PolicyAction, PolicyDocument, Priority
@@ -1405,7 +1406,13 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         counts["events"] += 1
         counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
     db.session.flush()
+    counts.update(load_demo_extras())
     return counts
+
+
+def load_demo_extras() -> dict[str, int]:
+    """Load the demo content kept as data files by later features (venues, ...)."""
+    return {"venues": load_demo_venues()}
 
 
 def _create_missing(model: type, key: str, data: dict) -> int:

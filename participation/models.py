@@ -18,6 +18,7 @@ from participation.feedback.models import (  # noqa: F401
     Stance,
 )
 from participation.mail.models import OutboxMessage, OutboxStatus  # noqa: F401
+from participation.places.models import Venue  # noqa: F401
 from participation.policy.models import (  # noqa: F401
     ActionStatus,
     ActionUpdate,

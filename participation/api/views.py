@@ -10,6 +10,7 @@ from participation.events.models import Event, EventLanguage
 from participation.events.services import EventFilter
 from participation.extensions import csrf
 from participation.feedback import services as feedback_services
+from participation.places.models import DISTRICTS
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 
@@ -50,6 +51,13 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return number
 
 
+def _district() -> str | None:
+    value = request.args.get("district") or None
+    if value is not None and value not in DISTRICTS:
+        raise BadQuery("district must be the short name of a Ghent district, e.g. binnenstad")
+    return value
+
+
 def _filter_from_args() -> EventFilter:
     language = request.args.get("language") or None
     if language is not None and language not in {m.value for m in EventLanguage}:
@@ -64,6 +72,7 @@ def _filter_from_args() -> EventFilter:
         language=EventLanguage(language) if language else None,
         free_places=free in {"true", "1"},
         q=(request.args.get("q") or None),
+        district=_district(),
     )
     if flt.q is not None and len(flt.q) > 100:
         raise BadQuery("q must be at most 100 characters")
@@ -77,6 +86,7 @@ def _bad_query(error: BadQuery):
 
 def event_summary(event: Event) -> dict:
     """Describe an event for the API list."""
+    venue = event.venue
     return {
         "slug": event.slug,
         "title": event.title,
@@ -88,6 +98,9 @@ def event_summary(event: Event) -> dict:
         "status": event.status.value,
         "venue_name": event.venue_name,
         "address": event.address,
+        "district": venue.district if venue else None,
+        "geo": {"latitude": venue.latitude, "longitude": venue.longitude}
+        if venue and venue.has_coordinates else None,
         "online": bool(event.online_url),
         "capacity": event.capacity,
         "places_left": event.places_left,

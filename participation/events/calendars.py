@@ -43,6 +43,8 @@ def event_component(event: Event, url: str, method_cancel: bool = False) -> ical
     location = event_location(event)
     if location:
         vevent.add("location", location)
+    if event.venue is not None and event.venue.has_coordinates:
+        vevent.add("geo", (event.venue.latitude, event.venue.longitude))
     vevent.add("last-modified", event.updated_at)
     # SEQUENCE must grow when the event changes, so calendars replace their copy.
     vevent.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)

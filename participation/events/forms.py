@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from participation.core.forms import OptionalChoice
 from participation.events.models import EventLanguage
 from participation.events.services import EARLIEST_DATE, LATEST_DATE
+from participation.places.models import DISTRICTS
 
 
 def within_calendar(form, field):
@@ -40,6 +41,12 @@ class EventFilterForm(FlaskForm):
             SelectChoice(EventLanguage.DUTCH.value, _l("Dutch")),
             SelectChoice(EventLanguage.ENGLISH.value, _l("English")),
         ],
+        validators=[OptionalChoice()],
+    )
+    district = SelectField(
+        _l("District of Ghent"),
+        choices=[SelectChoice("", _l("Every district"))]
+        + [SelectChoice(slug, name) for slug, name in DISTRICTS.items()],
         validators=[OptionalChoice()],
     )
     free_places = BooleanField(_l("Only events with free places"))

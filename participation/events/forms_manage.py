@@ -35,7 +35,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _topic_id(value) -> int | None:
-    """Coerce the chosen topic; the empty placeholder option means none was chosen."""
+    """Coerce a chosen id (topic, venue); the empty placeholder option means none was chosen."""
     return int(value) if value not in (None, "") else None
 
 
@@ -113,7 +113,9 @@ class EventForm(FlaskForm):
     ends_at = BrusselsDateTimeField(
         _l("End"), validators=[InputRequired(_l("Enter the end date and time."))]
     )
-    venue_name = StringField(_l("Venue"), filters=[_strip], validators=[Length(max=200)])
+    venue_id = SelectField(_l("Venue"), coerce=_topic_id, validate_choice=True)
+    venue_name = StringField(_l("Other venue: name"), filters=[_strip],
+                             validators=[Length(max=200)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
     online_url = StringField(
         _l("Online link"), filters=[_strip],
@@ -168,6 +170,7 @@ class EventForm(FlaskForm):
             topic_id=self.topic_id.data,
             starts_at=to_utc(self.starts_at.data),
             ends_at=to_utc(self.ends_at.data),
+            venue_id=self.venue_id.data,
             venue_name=self.venue_name.data or None,
             address=self.address.data or None,
             online_url=self.online_url.data or None,
@@ -196,6 +199,7 @@ def form_data(event: Event) -> dict:
         "topic_id": event.topic_id,
         "starts_at": to_local(event.starts_at),
         "ends_at": to_local(event.ends_at),
+        "venue_id": event.venue_id,
         "venue_name": event.venue_name,
         "address": event.address,
         "online_url": event.online_url,

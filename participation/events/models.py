@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual
+from participation.places.models import Venue
 
 
 class EventStatus(enum.StrEnum):
@@ -88,6 +89,11 @@ class Event(db.Model):
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="RESTRICT"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    #: The venue record, when the organiser picked one: its name, address and access facts
+    #: are copied onto the event by the service and kept in step when the venue changes.
+    venue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="RESTRICT"), index=True
+    )
     venue_name: Mapped[str | None] = mapped_column(sa.String(200))
     address: Mapped[str | None] = mapped_column(sa.String(300))
     #: Link for online events (or a hybrid stream).
@@ -120,6 +126,7 @@ class Event(db.Model):
     feedback_invites_sent_at: Mapped[datetime | None]
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
     actions: Mapped[list[PolicyAction]] = relationship(  # noqa: F821
         "PolicyAction", secondary=event_actions, order_by="PolicyAction.code", backref="events"
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.places.models import Venue
 from participation.policy.models import PolicyAction
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -39,6 +40,8 @@ class EventFilter:
     include_past: bool = False
     action_id: int | None = None
     priority_id: int | None = None
+    #: Short name of a Ghent district (``places.models.DISTRICTS``).
+    district: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -99,6 +102,10 @@ def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.
                 Event.summary.ilike(pattern, escape="\\"),
                 Event.venue_name.ilike(pattern, escape="\\"),
             )
+        )
+    if flt.district:
+        query = query.where(
+            Event.venue_id.in_(sa.select(Venue.id).where(Venue.district == flt.district))
         )
     if flt.action_id is not None:
         query = query.where(Event.actions.any(PolicyAction.id == flt.action_id))

@@ -17,7 +17,9 @@ from participation.accounts.models import Role, User
 from participation.audit.services import record
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
+from participation.events.venues import copy_onto
 from participation.extensions import db
+from participation.places.models import Venue
 from participation.policy.models import PolicyAction
 from participation.registrations import services as registration_services
 
@@ -45,6 +47,8 @@ class EventDetails:
     ends_at: datetime
     slug: str | None = None
     description: str = ""
+    #: A venue record; its name, address and access facts replace the typed ones.
+    venue_id: int | None = None
     venue_name: str | None = None
     address: str | None = None
     online_url: str | None = None
@@ -127,7 +131,9 @@ def _check_rules(details: EventDetails) -> None:
         )
     if details.capacity is not None and details.capacity < 0:
         raise EventError("capacity", _l("The number of places cannot be negative."))
-    if not (details.venue_name or details.address or details.online_url):
+    if details.venue_id is not None and db.session.get(Venue, details.venue_id) is None:
+        raise EventError("venue_id", _l("Choose a venue from the list."))
+    if not (details.venue_id or details.venue_name or details.address or details.online_url):
         raise EventError("address", _l("Give an address, a venue or an online link."))
     if db.session.get(Topic, details.topic_id) is None:
         raise EventError("topic_id", _l("Choose a topic."))
@@ -194,6 +200,8 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "registration_opens_at", "registration_closes_at",
     ):
         setattr(event, name, getattr(details, name))
+    venue = db.session.get(Venue, details.venue_id) if details.venue_id is not None else None
+    copy_onto(event, venue)
     actions = []
     if details.action_ids:
         actions = list(
@@ -279,6 +287,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "registration_opens_at", "registration_closes_at",
     ):
         setattr(copy, name, getattr(event, name))
+    copy.venue_id = event.venue_id
     copy.actions = list(event.actions)
     organisers = list(event.organisers)
     if not by.is_admin and by not in organisers:

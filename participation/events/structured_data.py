@@ -36,6 +36,13 @@ def event_json_ld(event: Event, url: str) -> dict:
             "name": event.venue_name or "",
             "address": event.address or "",
         }
+        venue = event.venue
+        if venue is not None and venue.has_coordinates:
+            data["location"]["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": venue.latitude,
+                "longitude": venue.longitude,
+            }
     if event.capacity is not None:
         data["maximumAttendeeCapacity"] = event.capacity
         data["remainingAttendeeCapacity"] = event.places_left

@@ -32,7 +32,7 @@ def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
     flt = services.EventFilter()
     if args:
         form.validate()
-    for name in ("q", "topic", "date_from", "date_to", "language", "free_places"):
+    for name in ("q", "topic", "date_from", "date_to", "language", "district", "free_places"):
         field = getattr(form, name)
         if field.errors:
             flt.errors[name] = field.errors[0]

@@ -18,6 +18,7 @@ from participation.events.forms_manage import EventForm, form_data
 from participation.events.manage_access import managed_event_or_abort
 from participation.events.services import all_topics
 from participation.extensions import db
+from participation.places.services import all_venues
 from participation.policy.models import PolicyAction, Priority
 
 bp = Blueprint("manage_events", __name__, url_prefix="/manage/events")
@@ -27,6 +28,9 @@ def _prepare(form: EventForm) -> list[tuple[Priority, list[PolicyAction]]]:
     """Fill the form's choices; return the policy actions grouped by priority."""
     form.topic_id.choices = [SelectChoice("", _("Choose a topic"))] + [
         SelectChoice(t.id, t.t("name")) for t in all_topics()
+    ]
+    form.venue_id.choices = [SelectChoice("", _("Another place (type it below)"))] + [
+        SelectChoice(v.id, f"{v.name}, {v.address}") for v in all_venues()
     ]
     actions = list(
         db.session.scalars(

@@ -1,0 +1,33 @@
+"""Events held at a venue: the venue's facts copied onto each event, and kept in step."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from participation.database import utcnow
+from participation.events.models import Event
+from participation.extensions import db
+from participation.places import services as places
+from participation.places.models import Venue
+
+#: Event columns holding a copy of the venue's facts (shown, searched, exported, in the API).
+COPIED = {"venue_name": "name", "address": "address", "step_free": "step_free",
+          "hearing_loop": "hearing_loop"}
+
+
+def copy_onto(event: Event, venue: Venue | None) -> None:
+    """Hold an event at a venue, with its facts (or take the venue away, keeping the text)."""
+    event.venue = venue
+    if venue is not None:
+        for column, attribute in COPIED.items():
+            setattr(event, column, getattr(venue, attribute))
+
+
+def update_venue(venue: Venue, details: places.VenueDetails) -> Venue:
+    """Change a venue; every event held there shows the new facts (and calendars update)."""
+    places.update_venue(venue, details)
+    values = {column: getattr(venue, attribute) for column, attribute in COPIED.items()}
+    db.session.execute(
+        sa.update(Event).where(Event.venue_id == venue.id).values(**values, updated_at=utcnow())
+    )
+    return venue
