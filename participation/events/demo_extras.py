@@ -7,11 +7,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from participation.accounts import services as accounts
 from participation.events.models import Event
 from participation.events.venues import copy_onto
 from participation.extensions import db
 from participation.places import services as places
 from participation.places.models import Venue
+from participation.policy import follows
+from participation.policy.models import PolicyAction, Priority
 
 DATA = Path(__file__).resolve().parents[1] / "demo_data"
 
@@ -30,4 +33,22 @@ def load_demo_venues() -> int:
         if venue is not None:
             copy_onto(event, venue)
     db.session.flush()
+    return added
+
+
+def load_demo_followers() -> int:
+    """Create the demo residents who follow actions and priorities; return the follows added."""
+    added = 0
+    for data in json.loads((DATA / "followers.json").read_text(encoding="utf-8")):
+        user, _created = accounts.create_user(data["email"], data["name"], None)
+        user.locale = data["locale"]
+        subjects = [
+            *db.session.scalars(sa.select(PolicyAction).where(
+                PolicyAction.code.in_(data["actions"]))),
+            *db.session.scalars(sa.select(Priority).where(Priority.slug.in_(data["priorities"]))),
+        ]
+        for subject in subjects:
+            if not follows.is_following(user, subject):
+                follows.follow(user, subject)
+                added += 1
     return added

@@ -112,6 +112,8 @@ def build_message(message: OutboxMessage) -> Message:
     host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     # A stable Message-ID lets mail systems drop a copy if a mail is ever sent again.
     mail.msgId = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
+    if message.headers:
+        mail.extra_headers = dict(message.headers)
     for item in message.attachments or []:
         content_id = item.get("content_id")
         mail.attach(

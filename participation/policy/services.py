@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from participation.accounts.models import User
 from participation.extensions import db
+from participation.policy import follows
 from participation.policy.models import (
     ActionStatus,
     ActionUpdate,
@@ -121,12 +123,25 @@ def post_update(staff, action: PolicyAction, body: str, status, progress: int) -
     action.status = status
     action.progress = int(progress)
     db.session.flush()
-    recipients = list(db.session.scalars(update_recipients(action)))
-    for user in recipients:
-        queue_update_mail(user, action, update)
+    recipients = update_mail_recipients(action)
+    for user, scope in recipients:
+        queue_update_mail(user, action, update, scope)
     audit(staff, "action.update", action, update_id=update.id, status=status.value,
           progress=update.progress, mails=len(recipients))
     return update
+
+
+def update_mail_recipients(action: PolicyAction) -> list[tuple[User, str]]:
+    """Return who to tell about an update, once each, with what their unsubscribe link stops:
+    followers of the action or its priority, and authors of opinions who did not opt out."""
+    scopes = {user.id: "opinions" for user in db.session.scalars(update_recipients(action))}
+    scopes.update(follows.followers(action))
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.id.in_(scopes), User.active.is_(True), User.email_verified_at.is_not(None))
+        .order_by(User.id)
+    )
+    return [(user, scopes[user.id]) for user in users]
 
 
 def update_recipients(action: PolicyAction) -> sa.Select:

@@ -13,7 +13,7 @@ from participation.opendata.datasets import suppress_small_groups
 
 
 def test_open_data_page_says_what_licence_frequency_and_formats_and_links_downloads(client):
-    html = client.get("/open-data").get_data(as_text=True)
+    html = client.get("/open-data", headers={"Accept-Language": "en"}).get_data(as_text=True)
     for text in ("Licence", "Updated", "Formats", "modellicentie-gratis-hergebruik"):
         assert text in html
     for path in ("/open-data/events.csv", "/open-data/policy-actions.json",

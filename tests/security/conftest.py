@@ -17,6 +17,8 @@ from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.database import utcnow
 from participation.extensions import db
+from participation.places import services as places
+from participation.policy import follows
 from participation.registrations import services as registration_services
 
 PASSWORD = "correct horse battery staple"
@@ -68,6 +70,12 @@ class World:
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
             ("policy.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("policy.follow_priority", "slug"): lambda: self.action.priority.slug,
+            ("events.topic_atom_feed", "slug"): lambda: self.event.topic.slug,
+            ("opendata.download", "slug"): lambda: "events",
+            ("policy.unsubscribe", "token"): self._unsubscribe_token,
+            ("policy.unsubscribe_confirmed", "token"): self._unsubscribe_token,
+            ("manage_venues.edit", "venue_id"): self._venue_id,
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),
@@ -83,6 +91,15 @@ class World:
                 )
             values[name] = make()
         return values
+
+    def _unsubscribe_token(self) -> str:
+        return follows.unsubscribe_token(self.people["resident"], f"action:{self.action.id}")
+
+    def _venue_id(self) -> int:
+        venue = places.create_venue(places.VenueDetails(
+            name=f"Venue {next(_fresh)}", address="Korenmarkt 1, 9000 Gent"))
+        db.session.commit()
+        return venue.id
 
     def _verification_token(self) -> str:
         user = self.make_user(verified=False, password_hash=password_hash())
