@@ -28,10 +28,14 @@ def load_demo_venues() -> int:
             places.create_venue(places.VenueDetails(**data))
             added += 1
     venues = {v.name: v for v in places.all_venues()}
+    contact = json.loads((DATA / "contact.json").read_text(encoding="utf-8"))
     for event in db.session.scalars(sa.select(Event).where(Event.venue_id.is_(None))):
         venue: Venue | None = venues.get(event.venue_name or "")
         if venue is not None:
             copy_onto(event, venue)
+        if not event.contact_email:
+            for name, value in contact.items():
+                setattr(event, name, value)
     db.session.flush()
     return added
 

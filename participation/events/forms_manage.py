@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,10 +20,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -134,6 +137,21 @@ class EventForm(FlaskForm):
     sign_language_on_request = BooleanField(_l("Flemish Sign Language interpretation on request"))
     accessibility_notes = TextAreaField(_l("Other accessibility information"), filters=[_strip],
                                         validators=[Length(max=2000)])
+    contact_service_nl = StringField(_l("Organising service (Dutch)"), filters=[_strip],
+                                     validators=[Length(max=200)])
+    contact_service_en = StringField(_l("Organising service (English)"), filters=[_strip],
+                                     validators=[Length(max=200)])
+    contact_email = EmailField(
+        _l("Contact e-mail address"), filters=[_strip],
+        validators=[Optional(), Length(max=254),
+                    Email(_l("Enter an e-mail address like name@example.org."))],
+    )
+    contact_phone = StringField(
+        _l("Contact phone number"), filters=[_strip],
+        validators=[Optional(), Length(max=40),
+                    Regexp(r"^\+?[0-9 ()./-]{6,}$",
+                           message=_l("Enter a phone number, for example 09 210 10 10."))],
+    )
     language = SelectField(
         _l("Language of the event"),
         choices=[
@@ -180,6 +198,10 @@ class EventForm(FlaskForm):
             hearing_loop=self.hearing_loop.data,
             sign_language_on_request=self.sign_language_on_request.data,
             accessibility_notes=self.accessibility_notes.data or None,
+            contact_service_nl=self.contact_service_nl.data or None,
+            contact_service_en=self.contact_service_en.data or None,
+            contact_email=(self.contact_email.data or "").lower() or None,
+            contact_phone=self.contact_phone.data or None,
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
             registration_opens_at=to_utc(self.registration_opens_at.data),
@@ -209,6 +231,10 @@ def form_data(event: Event) -> dict:
         "hearing_loop": event.hearing_loop,
         "sign_language_on_request": event.sign_language_on_request,
         "accessibility_notes": event.accessibility_notes,
+        "contact_service_nl": event.contact_service_nl,
+        "contact_service_en": event.contact_service_en,
+        "contact_email": event.contact_email,
+        "contact_phone": event.contact_phone,
         "language": event.language.value,
         "capacity": event.capacity,
         "registration_opens_at": to_local(event.registration_opens_at),

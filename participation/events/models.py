@@ -59,7 +59,7 @@ class Topic(Bilingual, db.Model):
     description_en: Mapped[str | None] = mapped_column(sa.Text)
 
 
-class Event(db.Model):
+class Event(Bilingual, db.Model):
     """A small-scale public event where residents get a say."""
 
     __tablename__ = "events"
@@ -107,6 +107,11 @@ class Event(db.Model):
     language: Mapped[EventLanguage] = mapped_column(
         value_enum(EventLanguage, "event_language"), default=EventLanguage.DUTCH, index=True
     )
+    #: Who to contact: the organising service (both languages), its e-mail and phone.
+    contact_service_nl: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_service_en: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     #: Number of places; NULL means unlimited.
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None]

@@ -25,6 +25,8 @@ from participation.registrations import services as registration_services
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
+#: How residents reach the organisers, shown on the event page.
+CONTACT_FIELDS = ("contact_service_nl", "contact_service_en", "contact_email", "contact_phone")
 
 
 class EventError(Exception):
@@ -58,6 +60,10 @@ class EventDetails:
     hearing_loop: bool = False
     sign_language_on_request: bool = False
     accessibility_notes: str | None = None
+    contact_service_nl: str | None = None
+    contact_service_en: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
     registration_opens_at: datetime | None = None
@@ -197,7 +203,7 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", *CONTACT_FIELDS,
     ):
         setattr(event, name, getattr(details, name))
     venue = db.session.get(Venue, details.venue_id) if details.venue_id is not None else None
@@ -284,7 +290,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
-        "registration_opens_at", "registration_closes_at",
+        "registration_opens_at", "registration_closes_at", *CONTACT_FIELDS,
     ):
         setattr(copy, name, getattr(event, name))
     copy.venue_id = event.venue_id

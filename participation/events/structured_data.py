@@ -19,7 +19,7 @@ def event_json_ld(event: Event, url: str) -> dict:
         "eventStatus": "https://schema.org/EventCancelled"
         if event.status == EventStatus.CANCELLED
         else "https://schema.org/EventScheduled",
-        "organizer": {"@type": "GovernmentOrganization", "name": "Stad Gent", "url": "https://stad.gent"},
+        "organizer": _organizer(event),
         "isAccessibleForFree": True,
     }
     if event.is_online:
@@ -47,3 +47,13 @@ def event_json_ld(event: Event, url: str) -> dict:
         data["maximumAttendeeCapacity"] = event.capacity
         data["remainingAttendeeCapacity"] = event.places_left
     return data
+
+
+def _organizer(event: Event) -> dict:
+    organizer = {"@type": "GovernmentOrganization", "name": event.t("contact_service") or
+                 "Stad Gent", "url": "https://stad.gent"}
+    if event.contact_email:
+        organizer["email"] = event.contact_email
+    if event.contact_phone:
+        organizer["telephone"] = event.contact_phone
+    return organizer

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from participation.core import atom
+from participation.core.limits import QUESTION_LIMIT
 from participation.core.page_cache import cached_page, memo
 from participation.core.templating import event_when
 from participation.database import utcnow
-from participation.events import calendars, services
-from participation.events.forms import EventFilterForm
+from participation.events import calendars, questions, services
+from participation.events.forms import EventFilterForm, QuestionForm
 from participation.events.models import EventLanguage
 from participation.events.structured_data import event_json_ld
+from participation.extensions import db, limiter
 from participation.localized import current_language
 
 bp = Blueprint("events", __name__)
@@ -184,3 +196,31 @@ def topic_atom_feed(slug: str):
     return _atom(_("Upcoming events: %(topic)s", topic=topic.t("name")), f"topic/{topic.slug}",
                  url_for("events.topic_atom_feed", slug=slug, _external=True),
                  url_for("events.event_list", topic=slug, _external=True), events)
+
+
+@bp.route("/events/<slug>/question", methods=["GET", "POST"])
+@limiter.limit(QUESTION_LIMIT, methods=["POST"])
+def ask_question(slug: str):
+    """A form that mails a question to the event's organisers (they answer by mail)."""
+    try:
+        event = services.get_public_event(slug)
+    except services.EventNotFound:
+        abort(404)
+    form = QuestionForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                questions.ask_organisers(event, form.name.data, form.email.data,
+                                         form.question.data, current_language())
+            except questions.QuestionError as error:
+                db.session.rollback()
+                field = getattr(form, error.field, None) if error.field else None
+                (field.errors if field is not None else form.form_errors).append(
+                    str(error.message))
+            else:
+                db.session.commit()
+                flash(_("Your question was sent to the organisers. They answer by mail."),
+                      "success")
+                return redirect(url_for("events.event_detail", slug=event.slug), 303)
+        return render_template("events/question.html", event=event, form=form), 422
+    return render_template("events/question.html", event=event, form=form)

@@ -63,6 +63,7 @@ MATRIX: dict[str, Access] = {
     "policy.priority_detail": EVERYONE,
     "policy.action_detail": EVERYONE,
     "events.atom_feed": EVERYONE,
+    "events.ask_question": EVERYONE,
     "events.topic_atom_feed": EVERYONE,
     "policy.action_updates_feed": EVERYONE,
     "opendata.index": EVERYONE,
