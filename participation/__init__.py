@@ -15,6 +15,8 @@ BLUEPRINT_MODULES = (
     "participation.events.views",
     "participation.events.views_manage",
     "participation.events.views_venues",
+    "participation.events.views_images",
+    "participation.images.views",
     "participation.exports.views_attendees",
     "participation.registrations.views_manage",
     "participation.registrations.views_checkin",

@@ -15,7 +15,11 @@ import sqlalchemy as sa
 
 from participation.accounts.models import Role, User, UserRole
 from participation.database import utcnow
-from participation.events.demo_extras import load_demo_followers, load_demo_venues
+from participation.events.demo_extras import (
+    load_demo_followers,
+    load_demo_images,
+    load_demo_venues,
+)
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.policy.models import ActionStatus, PolicyAction, PolicyDocument, Priority
@@ -1412,7 +1416,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
 
 def load_demo_extras() -> dict[str, int]:
     """Load the demo content kept as data files by later features (venues, ...)."""
-    return {"venues": load_demo_venues(), "follows": load_demo_followers()}
+    return {"venues": load_demo_venues(), "follows": load_demo_followers(),
+            "images": load_demo_images()}
 
 
 def _create_missing(model: type, key: str, data: dict) -> int:

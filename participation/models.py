@@ -17,6 +17,7 @@ from participation.feedback.models import (  # noqa: F401
     OpinionStatus,
     Stance,
 )
+from participation.images.models import Image, ImageRendition  # noqa: F401
 from participation.mail.models import OutboxMessage, OutboxStatus  # noqa: F401
 from participation.places.models import Venue  # noqa: F401
 from participation.policy.models import (  # noqa: F401

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -242,3 +243,13 @@ def form_data(event: Event) -> dict:
         "actions": [a.id for a in event.actions],
         "organiser_emails": "\n".join(u.email for u in event.organisers),
     }
+
+
+class EventImageForm(FlaskForm):
+    """Upload the event's image with what it shows."""
+
+    image = FileField(_l("Image"), validators=[FileRequired(_l("Choose an image file."))])
+    alt_nl = StringField(_l("What the image shows (Dutch)"), filters=[_strip],
+                         validators=[Length(max=300)])
+    alt_en = StringField(_l("What the image shows (English)"), filters=[_strip],
+                         validators=[Length(max=300)])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
+from participation.images.models import Image
 from participation.localized import Bilingual
 from participation.places.models import Venue
 
@@ -57,6 +58,12 @@ class Topic(Bilingual, db.Model):
     name_en: Mapped[str | None] = mapped_column(sa.String(120))
     description_nl: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: Shown for the topic's events that have no image of their own.
+    image_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="SET NULL")
+    )
+
+    image: Mapped[Image | None] = relationship(lazy="joined")
 
 
 class Event(Bilingual, db.Model):
@@ -95,6 +102,9 @@ class Event(Bilingual, db.Model):
         sa.ForeignKey("venues.id", ondelete="RESTRICT"), index=True
     )
     venue_name: Mapped[str | None] = mapped_column(sa.String(200))
+    image_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="SET NULL"), index=True
+    )
     address: Mapped[str | None] = mapped_column(sa.String(300))
     #: Link for online events (or a hybrid stream).
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
@@ -132,6 +142,7 @@ class Event(Bilingual, db.Model):
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
     venue: Mapped[Venue | None] = relationship(lazy="joined")
+    image: Mapped[Image | None] = relationship(lazy="joined")
     actions: Mapped[list[PolicyAction]] = relationship(  # noqa: F821
         "PolicyAction", secondary=event_actions, order_by="PolicyAction.code", backref="events"
     )
@@ -143,6 +154,11 @@ class Event(Bilingual, db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def picture(self) -> Image | None:
+        """The event's own image, or else its topic's."""
+        return self.image or self.topic.image
 
     @property
     def is_full(self) -> bool:

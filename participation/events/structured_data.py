@@ -57,3 +57,32 @@ def _organizer(event: Event) -> dict:
     if event.contact_phone:
         organizer["telephone"] = event.contact_phone
     return organizer
+
+
+def share_tags(event: Event, url: str, image_url: str | None, site_name: str,
+               language: str) -> list[tuple[str, str]]:
+    """Open Graph and Twitter card tags, so a shared link shows a preview."""
+    tags = [
+        ("og:type", "website"),
+        ("og:site_name", site_name),
+        ("og:locale", "en_GB" if language == "en" else "nl_BE"),
+        ("og:title", event.title),
+        ("og:description", event.summary),
+        ("og:url", url),
+        ("twitter:card", "summary_large_image" if image_url else "summary"),
+        ("twitter:title", event.title),
+        ("twitter:description", event.summary),
+    ]
+    image = event.picture
+    if image_url and image is not None:
+        width = image.width_list[-1]
+        tags += [
+            ("og:image", image_url),
+            ("og:image:type", "image/jpeg"),
+            ("og:image:width", str(width)),
+            ("og:image:height", str(image.height_at(width))),
+            ("og:image:alt", image.t("alt")),
+            ("twitter:image", image_url),
+            ("twitter:image:alt", image.t("alt")),
+        ]
+    return tags

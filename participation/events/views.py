@@ -26,7 +26,7 @@ from participation.database import utcnow
 from participation.events import calendars, questions, services
 from participation.events.forms import EventFilterForm, QuestionForm
 from participation.events.models import EventLanguage
-from participation.events.structured_data import event_json_ld
+from participation.events.structured_data import event_json_ld, share_tags
 from participation.extensions import db, limiter
 from participation.localized import current_language
 
@@ -83,6 +83,14 @@ def event_list():
                            feeds=feed_links(topic), topic=topic)
 
 
+def _image_url(event) -> str | None:
+    image = event.picture
+    if image is None:
+        return None
+    return url_for("images.rendition", key=image.key, width=image.width_list[-1], fmt="jpeg",
+                   _external=True)
+
+
 def _topic(slug: str):
     return next((t for t in services.all_topics() if t.slug == slug), None)
 
@@ -113,6 +121,8 @@ def event_detail(slug: str):
         event=event,
         state=event.registration_state(utcnow()),
         calendar_links=calendars.add_to_calendar_links(event, url, ics_url),
+        share_tags=share_tags(event, url, _image_url(event), _("Have your say"),
+                              current_language()),
         json_ld=json.dumps(event_json_ld(event, url), ensure_ascii=False).replace("</", "<\\/"),
     )
 

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from participation.core.forms import OptionalChoice
+from participation.events.forms import within_calendar
 
 
 class ExportForm(FlaskForm):
@@ -41,8 +42,8 @@ class ExportForm(FlaskForm):
         SelectChoice("published", _l("Published")),
         SelectChoice("hidden", _l("Hidden")),
     ])
-    date_from = DateField(_l("Given from"), validators=[Optional()])
-    date_to = DateField(_l("Given until"), validators=[Optional()])
+    date_from = DateField(_l("Given from"), validators=[Optional(), within_calendar])
+    date_to = DateField(_l("Given until"), validators=[Optional(), within_calendar])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -16,7 +16,9 @@ from flask import current_app
 from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.database import utcnow
+from participation.events.demo_extras import draw_demo_picture
 from participation.extensions import db
+from participation.images.services import AltText, store_image
 from participation.places import services as places
 from participation.policy import follows
 from participation.registrations import services as registration_services
@@ -76,6 +78,9 @@ class World:
             ("policy.unsubscribe", "token"): self._unsubscribe_token,
             ("policy.unsubscribe_confirmed", "token"): self._unsubscribe_token,
             ("manage_venues.edit", "venue_id"): self._venue_id,
+            ("images.rendition", "key"): self._image_key,
+            ("images.rendition", "width"): lambda: 480,
+            ("images.rendition", "fmt"): lambda: "jpeg",
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),
@@ -94,6 +99,12 @@ class World:
 
     def _unsubscribe_token(self) -> str:
         return follows.unsubscribe_token(self.people["resident"], f"action:{self.action.id}")
+
+    def _image_key(self) -> str:
+        picture = draw_demo_picture(["#003399", "#ffcc00", "#ffffff"], "stars", (600, 400))
+        image = store_image(picture, AltText("Sterren", "Stars"))
+        db.session.commit()
+        return image.key
 
     def _venue_id(self) -> int:
         venue = places.create_venue(places.VenueDetails(

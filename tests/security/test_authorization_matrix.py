@@ -64,6 +64,8 @@ MATRIX: dict[str, Access] = {
     "policy.action_detail": EVERYONE,
     "events.atom_feed": EVERYONE,
     "events.ask_question": EVERYONE,
+    # Images: the renditions of an image whose key one knows (keys are unguessable).
+    "images.rendition": EVERYONE,
     "events.topic_atom_feed": EVERYONE,
     "policy.action_updates_feed": EVERYONE,
     "opendata.index": EVERYONE,
@@ -119,6 +121,8 @@ MATRIX: dict[str, Access] = {
     "manage_venues.create": only(ORGANISER, OTHER_ORGANISER, ADMIN),
     "manage_venues.edit": only(ORGANISER, OTHER_ORGANISER, ADMIN),
     "manage_events.overview": EVENT_ORGANISERS,
+    "manage_event_images.upload": EVENT_ORGANISERS,
+    "manage_event_images.remove": EVENT_ORGANISERS,
     "manage_events.edit": EVENT_ORGANISERS,
     "manage_events.publish": EVENT_ORGANISERS,
     "manage_events.unpublish": EVENT_ORGANISERS,
