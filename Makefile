@@ -26,12 +26,16 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	$(BIN)/flask db upgrade
 
-## Set everything up and serve the demo on http://127.0.0.1:$(PORT) (mails are printed to the console).
+## Set everything up and serve the demo on http://127.0.0.1:$(PORT), with the worker that
+## delivers mail and runs the periodic jobs (mails are printed to the console).
 run: migrate
 	$(BIN)/flask demo load --if-empty
 	@echo "Mail sink on 127.0.0.1:$(MAIL_PORT): mails sent by the platform are printed below."
 	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Debugging & \
-	  trap 'kill $$!' EXIT INT TERM; \
+	  sink=$$!; \
+	  MAIL_PORT=$(MAIL_PORT) $(BIN)/flask worker & \
+	  worker=$$!; \
+	  trap 'kill $$sink $$worker' EXIT INT TERM; \
 	  MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Install the development dependencies and run the whole suite (SQLite unless TEST_DATABASE_URL is set).

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from participation.core import i18n
+
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 
@@ -19,6 +21,13 @@ def _bool(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def _float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
     except ValueError:
         return default
 
@@ -43,9 +52,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
-    BABEL_DEFAULT_LOCALE = "nl"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
-    LANGUAGES = ("nl", "en")
+    BABEL_DEFAULT_LOCALE = i18n.DEFAULT_LANGUAGE
+    BABEL_DEFAULT_TIMEZONE = i18n.BRUSSELS.key
+    LANGUAGES = i18n.LANGUAGES
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = _int("MAIL_PORT", 8025)
@@ -57,9 +66,19 @@ class Config:
         "MAIL_DEFAULT_SENDER", "Stad Gent Participatie <participatie@stad.gent>"
     )
     MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
-    #: Deliver the outbox right after each request that wrote to it.
-    OUTBOX_SEND_AFTER_REQUEST = _bool("OUTBOX_SEND_AFTER_REQUEST", True)
-    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    #: Failed deliveries are retried (1, 2, 4 ... minutes apart, at most the cap) for this long.
+    OUTBOX_RETRY_HOURS = _float("OUTBOX_RETRY_HOURS", 24)
+    OUTBOX_BACKOFF_CAP_MINUTES = _float("OUTBOX_BACKOFF_CAP_MINUTES", 60)
+    #: A worker that took a mail and died: the mail is taken again after this many seconds.
+    OUTBOX_LEASE_SECONDS = _float("OUTBOX_LEASE_SECONDS", 300)
+    #: `doctor` warns when a mail has been waiting longer than this.
+    OUTBOX_ALERT_MINUTES = _int("OUTBOX_ALERT_MINUTES", 30)
+    #: How often the worker looks for due mail without a wake-up (SQLite has no NOTIFY).
+    WORKER_POLL_SECONDS = _float("WORKER_POLL_SECONDS", 1)
+    #: Brussels hour at which the worker sends the reminders for tomorrow's events.
+    REMINDERS_HOUR = _int("REMINDERS_HOUR", 9)
+    #: Brussels hour of the daily privacy purge.
+    PRIVACY_PURGE_HOUR = _int("PRIVACY_PURGE_HOUR", 3)
 
     #: Public base URL used in mails and calendar feeds sent outside a request.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -109,14 +128,13 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
-    """Tests: a throwaway database, no CSRF by default, no delivery after requests."""
+    """Tests: a throwaway database, no CSRF by default, no rate limits."""
 
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     WTF_CSRF_ENABLED = False
-    OUTBOX_SEND_AFTER_REQUEST = False
     RATELIMIT_ENABLED = False
     #: Tests see every change at once; tests of the page cache turn it on.
     PAGE_CACHE_ENABLED = False

@@ -20,7 +20,6 @@ def bench_app(database_url: str, **overrides):
         "SECRET_KEY": "bench-" + "x" * 40,
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
-        "OUTBOX_SEND_AFTER_REQUEST": "false",
         **{name: str(value).lower() for name, value in overrides.items()},
     })
     try:

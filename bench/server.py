@@ -55,7 +55,6 @@ def app_environment(database_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "true",
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
-        "OUTBOX_SEND_AFTER_REQUEST": "false",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
     })
     return env

@@ -2,36 +2,55 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 
 from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_login import current_user
 
 from participation import extensions as ext
+from participation import models  # noqa: F401  (register every table)
+from participation.accounts import access  # noqa: F401  (session loader)
+from participation.accounts.views import admin as accounts_admin
+from participation.accounts.views import public as accounts_public
+from participation.api.views import public as api_public
+from participation.cli import register_cli
+from participation.core import errors, page_cache, security, templating
+from participation.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from participation.core.views import public as core_public
+from participation.events.views import manage as events_manage
+from participation.events.views import public as events_public
+from participation.exports.views import manage as exports_manage
+from participation.exports.views import staff as exports_staff
+from participation.feedback.views import public as feedback_public
+from participation.feedback.views import staff as feedback_staff
+from participation.images.views import public as images_public
+from participation.opendata.views import public as opendata_public
+from participation.policy.views import public as policy_public
+from participation.privacy.views import public as privacy_public
+from participation.registrations.views import manage as registrations_manage
+from participation.registrations.views import public as registrations_public
 
-#: Domain packages whose ``views`` module defines a blueprint named ``bp``.
-BLUEPRINT_MODULES = (
-    "participation.core.views",
-    "participation.events.views",
-    "participation.events.views_manage",
-    "participation.events.views_venues",
-    "participation.events.views_images",
-    "participation.images.views",
-    "participation.exports.views_attendees",
-    "participation.registrations.views_manage",
-    "participation.registrations.views_checkin",
-    "participation.policy.views",
-    "participation.api.views",
-    "participation.registrations.views",
-    "participation.mail.views",
-    "participation.accounts.views",
-    "participation.accounts.admin",
-    "participation.feedback.views.public",
-    "participation.feedback.views.staff",
-    "participation.policy.staff_views",
-    "participation.exports.views",
-    "participation.privacy.views",
-    "participation.opendata.views",
+#: Every blueprint, each imported from its domain's ``views`` package (or ``mail.hooks``).
+BLUEPRINTS = (
+    core_public.bp,
+    events_public.bp,
+    events_manage.bp,
+    events_manage.venues_bp,
+    events_manage.images_bp,
+    images_public.bp,
+    exports_manage.bp,
+    registrations_manage.bp,
+    registrations_manage.checkin_bp,
+    policy_public.bp,
+    api_public.bp,
+    registrations_public.bp,
+    accounts_public.bp,
+    accounts_admin.bp,
+    feedback_public.bp,
+    feedback_staff.bp,
+    exports_staff.bp,
+    privacy_public.bp,
+    opendata_public.bp,
 )
 
 
@@ -57,10 +76,6 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.config.from_object(CONFIGS.get(name, CONFIGS["development"]))
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from participation import models  # noqa: F401  (register every table)
-    from participation.accounts import access  # noqa: F401  (session loader)
-    from participation.core import page_cache, security
-
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
     ext.login_manager.init_app(app)
@@ -79,12 +94,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     security.refuse_unsafe_production(app)
     security.install(app)
 
-    for module_name in BLUEPRINT_MODULES:
-        module = importlib.import_module(module_name)
-        app.register_blueprint(module.bp)
-
-    from participation.cli import register_cli
-    from participation.core import errors, templating
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
 
     errors.register(app)
     templating.register(app)
@@ -94,14 +105,12 @@ def create_app(config: dict | str | None = None) -> Flask:
 
 def _select_locale() -> str:
     """Choose the language: explicit choice, then the user's setting, then the browser's."""
-    from flask_login import current_user
-
-    languages = ("nl", "en")
+    languages = LANGUAGES
     forced = g.get("force_locale") if has_app_context() else None
     if forced in languages:
         return forced
     if not has_request_context():
-        return "nl"
+        return DEFAULT_LANGUAGE
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -109,4 +118,4 @@ def _select_locale() -> str:
     if "_user_id" in session and getattr(current_user, "is_authenticated", False):
         if current_user.locale in languages:
             return current_user.locale
-    return request.accept_languages.best_match(languages) or "nl"
+    return request.accept_languages.best_match(languages) or DEFAULT_LANGUAGE

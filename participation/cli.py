@@ -5,10 +5,21 @@ from __future__ import annotations
 import sys
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from participation import doctor as doctor_cli
+from participation.accounts import cli as accounts_cli
+from participation.demo import load_demo
+from participation.events.models import Event
 from participation.extensions import db
+from participation.feedback import cli as feedback_cli
+from participation.mail import cli as mail_cli
+from participation.policy.importer import import_actions_csv
+from participation.privacy import cli as privacy_cli
+from participation.registrations import cli as registrations_cli
+from participation.worker import cli as worker_cli
 
 demo_cli = AppGroup("demo", help="Demo data.")
 actions_cli = AppGroup("actions", help="Policy actions.")
@@ -18,11 +29,6 @@ actions_cli = AppGroup("actions", help="Policy actions.")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no events.")
 def demo_load(if_empty: bool) -> None:
     """Load the policy note, topics and a dozen upcoming events (idempotent)."""
-    import sqlalchemy as sa
-
-    from participation.demo import load_demo
-    from participation.events.models import Event
-
     if if_empty and db.session.scalar(sa.select(sa.func.count(Event.id))):
         click.echo("The database already holds events; demo data not loaded.")
         return
@@ -36,8 +42,6 @@ def demo_load(if_empty: bool) -> None:
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 def actions_import(file) -> None:
     """Create or update policy actions from a CSV file; a bad file changes nothing."""
-    from participation.policy.importer import import_actions_csv
-
     result = import_actions_csv(file)
     if result.errors:
         db.session.rollback()
@@ -50,22 +54,15 @@ def actions_import(file) -> None:
 
 
 #: Domain modules that define a ``commands`` list of click groups or commands.
-CLI_MODULES: tuple[str, ...] = (
-    "participation.core.cli",
-    "participation.mail.cli",
-    "participation.registrations.cli",
-    "participation.accounts.cli",
-    "participation.feedback.cli",
-    "participation.privacy.cli",
+CLI_MODULES = (
+    doctor_cli, mail_cli, registrations_cli, accounts_cli, feedback_cli, privacy_cli, worker_cli,
 )
 
 
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
-    import importlib
-
     app.cli.add_command(demo_cli)
     app.cli.add_command(actions_cli)
-    for module_name in CLI_MODULES:
-        for command in importlib.import_module(module_name).commands:
+    for module in CLI_MODULES:
+        for command in module.commands:
             app.cli.add_command(command)

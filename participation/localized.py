@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 
+from participation.core.i18n import DEFAULT_LANGUAGE
+
 
 def current_language() -> str:
     """Return the language of the current request or mail: 'nl' or 'en'."""
     try:
         locale = get_locale()
     except Exception:  # outside a request and without a forced locale
-        return "nl"
-    return "en" if locale is not None and locale.language == "en" else "nl"
+        return DEFAULT_LANGUAGE
+    return "en" if locale is not None and locale.language == "en" else DEFAULT_LANGUAGE
 
 
 class Bilingual:

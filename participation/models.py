@@ -32,3 +32,4 @@ from participation.registrations.models import (  # noqa: F401
     RegistrationSource,
     RegistrationStatus,
 )
+from participation.worker.models import JobRun  # noqa: F401

@@ -1,7 +1,7 @@
 """venues and districts
 
 Revision ID: 58c4cfc508c1
-Revises: c880dab54b2d
+Revises: a666ed2747a5
 Create Date: 2026-11-30 10:14:48.880436
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '58c4cfc508c1'
-down_revision = 'c880dab54b2d'
+down_revision = 'a666ed2747a5'
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from participation.core.errors import DomainError
 
-class AccountError(Exception):
+
+class AccountError(DomainError):
     """A rule about accounts was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, field: str | None, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class InvalidEmail(AccountError):

@@ -32,8 +32,9 @@ from participation.accounts.tokens import (  # noqa: F401  (part of this module'
     verification_token,
 )
 from participation.audit.services import record
+from participation.core.i18n import LANGUAGES, supported_language
+from participation.core.pagination import Page
 from participation.database import begin_write, utcnow
-from participation.events.services import Page
 from participation.extensions import db
 
 PASSWORD_MIN_LENGTH = 12
@@ -43,7 +44,7 @@ PASSWORD_METHOD = "scrypt"
 VERIFY_MAX_AGE = timedelta(days=7)
 RESET_MAX_AGE = timedelta(hours=1)
 EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
-LOCALES = ("nl", "en")
+LOCALES = LANGUAGES
 
 
 # --- input rules -------------------------------------------------------------------------
@@ -53,11 +54,12 @@ def normalise_email(email: str, field: str = "email") -> str:
     """Return the address trimmed and in lower case; raise InvalidEmail if it is no address."""
     value = (email or "").strip().lower()
     if not value or len(value) > 254:
-        raise InvalidEmail(field, _l("Enter an e-mail address like name@example.org."))
+        raise InvalidEmail(_l("Enter an e-mail address like name@example.org."), field=field)
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidEmail(field, _l("Enter an e-mail address like name@example.org.")) from error
+        raise InvalidEmail(_l("Enter an e-mail address like name@example.org."),
+                           field=field) from error
     return value
 
 
@@ -65,20 +67,20 @@ def check_password_rules(password: str, field: str = "password") -> None:
     """Raise WeakPassword when the password is too short or absurdly long."""
     if len(password or "") < PASSWORD_MIN_LENGTH:
         raise WeakPassword(
-            field,
             _l("Use at least %(min)d characters. A few words in a row are easy to remember.",
-               min=PASSWORD_MIN_LENGTH),
+               min=PASSWORD_MIN_LENGTH), field=field,
         )
     if len(password) > PASSWORD_MAX_LENGTH:
-        raise WeakPassword(field, _l("Use at most %(max)d characters.", max=PASSWORD_MAX_LENGTH))
+        raise WeakPassword(_l("Use at most %(max)d characters.", max=PASSWORD_MAX_LENGTH),
+                           field=field)
 
 
 def _clean_name(name: str) -> str:
     value = " ".join((name or "").split())
     if not value:
-        raise AccountError("name", _l("Enter your name."))
+        raise AccountError(_l("Enter your name."), field="name")
     if len(value) > 120:
-        raise AccountError("name", _l("Use at most %(max)d characters.", max=120))
+        raise AccountError(_l("Use at most %(max)d characters.", max=120), field="name")
     return value
 
 
@@ -127,7 +129,7 @@ def sign_up(name: str, email: str, password: str, locale: str = "nl") -> User | 
     name = _clean_name(name)
     email = normalise_email(email)
     check_password_rules(password)
-    locale = locale if locale in LOCALES else "nl"
+    locale = supported_language(locale)
     existing = find_user_by_email(email)
     if existing is not None:
         _dummy_password_check(password)
@@ -153,7 +155,7 @@ def verify_email(token: str, now: datetime | None = None) -> User:
     payload = tokens.read_token("verify", token, VERIFY_MAX_AGE, now)
     user = tokens.token_user(payload)
     if user.email_verified or not tokens.same(tokens.fingerprint(user.email), payload.get("fp")):
-        raise InvalidToken(None, _l("This link has already been used or is no longer valid. "
+        raise InvalidToken(_l("This link has already been used or is no longer valid. "
                                     "If your address is confirmed, you can sign in."))
     user.email_verified_at = now or utcnow()
     db.session.flush()
@@ -200,7 +202,7 @@ def check_reset_token(token: str, now: datetime | None = None) -> User:
     user = tokens.token_user(payload)
     fp = tokens.fingerprint(user.password_hash, user.session_version, user.email)
     if not tokens.same(fp, payload.get("fp")):
-        raise InvalidToken(None, _l("This link has already been used. Ask for a new one below."))
+        raise InvalidToken(_l("This link has already been used. Ask for a new one below."))
     return user
 
 
@@ -221,7 +223,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Replace the password after checking the current one; other sessions end."""
     if not user.password_hash or not check_password_hash(user.password_hash,
                                                          current_password or ""):
-        raise WrongPassword("current_password", _l("Your current password is not correct."))
+        raise WrongPassword(_l("Your current password is not correct."), field="current_password")
     check_password_rules(new_password, field="new_password")
     _set_password(user, new_password)
     db.session.flush()
@@ -247,9 +249,9 @@ def request_email_change(user: User, new_email: str, current_password: str,
     new_email = normalise_email(new_email, field="new_email")
     if not user.password_hash or not check_password_hash(user.password_hash,
                                                          current_password or ""):
-        raise WrongPassword("current_password", _l("Your current password is not correct."))
+        raise WrongPassword(_l("Your current password is not correct."), field="current_password")
     if new_email == user.email:
-        raise AccountError("new_email", _l("This is already your e-mail address."))
+        raise AccountError(_l("This is already your e-mail address."), field="new_email")
     owner = find_user_by_email(new_email)
     if owner is not None:
         mails.signup_attempt(owner)
@@ -262,10 +264,10 @@ def confirm_email_change(token: str, now: datetime | None = None) -> User:
     payload = tokens.read_token("email", token, EMAIL_CHANGE_MAX_AGE, now)
     user = tokens.token_user(payload)
     if not tokens.same(tokens.fingerprint(user.email, user.session_version), payload.get("fp")):
-        raise InvalidToken(None, _l("This link has already been used or is no longer valid."))
+        raise InvalidToken(_l("This link has already been used or is no longer valid."))
     new_email = normalise_email(str(payload.get("new", "")))
     if find_user_by_email(new_email) is not None:
-        raise AccountError(None, _l("This address is now used by another account. "
+        raise AccountError(_l("This address is now used by another account. "
                                     "Choose another address."))
     old_email = user.email
     user.email = new_email
@@ -290,19 +292,19 @@ def update_profile(
     """Save the name, language, mail preference and the optional, consented profile facts."""
     user.name = _clean_name(name)
     if locale not in LOCALES:
-        raise AccountError("locale", _l("Choose Dutch or English."))
+        raise AccountError(_l("Choose Dutch or English."), field="locale")
     user.locale = locale
     user.notify_updates = bool(notify_updates)
     postcode = (postcode or "").strip() or None
     age_band = AgeBand(age_band) if age_band else None
     if postcode is not None and not (len(postcode) == 4 and postcode.isdigit()
                                      and postcode[0] != "0"):
-        raise AccountError("postcode", _l("Enter a Belgian postcode of 4 digits, like 9000."))
+        raise AccountError(_l("Enter a Belgian postcode of 4 digits, like 9000."), field="postcode")
     if not profile_consent:
         if postcode or age_band:
             raise AccountError(
-                "profile_consent",
                 _l("Tick the box to agree, or leave postcode and age empty."),
+                field="profile_consent",
             )
         user.postcode = None
         user.age_band = None
@@ -329,7 +331,7 @@ def _admin_count() -> int:
 
 def _check_admin(actor: User | None) -> None:
     if actor is not None and not actor.is_admin:
-        raise NotAllowed(None, _l("Only administrators can change roles."))
+        raise NotAllowed(_l("Only administrators can change roles."))
 
 
 def grant_role(admin: User | None, user: User, role: Role | str) -> bool:
@@ -353,8 +355,8 @@ def revoke_role(admin: User | None, user: User, role: Role | str) -> bool:
     role = Role(role)
     _check_admin(admin)
     if role == Role.ADMIN and role in user.role_names and _admin_count() <= 1:
-        raise LastAdmin("role", _l("This is the last administrator. Make someone else an "
-                                   "administrator first."))
+        raise LastAdmin(_l("This is the last administrator. Make someone else an "
+                                   "administrator first."), field="role")
     held = [r for r in user.roles if r.role == role]
     if not held:
         return False

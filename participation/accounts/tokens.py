@@ -53,11 +53,11 @@ def read_token(purpose: str, token: str, max_age: timedelta, now: datetime | Non
     try:
         payload, issued_at = serializer(purpose).loads(token or "", return_timestamp=True)
     except (BadSignature, UnicodeError, ValueError) as error:
-        raise InvalidToken(None, message) from error
+        raise InvalidToken(message) from error
     if not isinstance(payload, dict):
-        raise InvalidToken(None, message)
+        raise InvalidToken(message)
     if (now or utcnow()) - issued_at > max_age:
-        raise ExpiredToken(None, _l("This link has expired. Ask for a new one below."))
+        raise ExpiredToken(_l("This link has expired. Ask for a new one below."))
     return payload
 
 
@@ -65,7 +65,7 @@ def token_user(payload: dict) -> User:
     """Return the active user a token payload names."""
     user = db.session.get(User, payload.get("id")) if isinstance(payload.get("id"), int) else None
     if user is None or not user.active:
-        raise InvalidToken(None, _l("This link is not valid. It may have been used already "
+        raise InvalidToken(_l("This link is not valid. It may have been used already "
                                     "or copied incompletely."))
     return user
 

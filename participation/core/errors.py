@@ -1,4 +1,4 @@
-"""Error pages in the visitor's language, and JSON errors under /api."""
+"""The domain errors' base, and error pages in the visitor's language (JSON under /api)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,28 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from participation.extensions import db
+
+
+class DomainError(Exception):
+    """A business rule was broken. ``message`` is for people; ``field`` names the form field
+    it belongs to, if any (see ``participation.core.forms.put_form_error``).
+
+    Every domain names its errors as subclasses (``AccountError``, ``RegistrationError``...),
+    so callers catch exactly the rules they can explain.
+    """
+
+    def __init__(self, message="", field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError, LookupError):
+    """What was asked for does not exist (or is not public). A view that lets it pass gets
+    the 404 page (JSON under /api): no ``except ...: abort(404)`` needed."""
 
 TITLES = {
     400: lambda: _("Bad request"),
@@ -40,6 +62,10 @@ def register(app: Flask) -> None:
                  "visit. Go back, reload the page and send the form again.")
         return render_template("errors/error.html", code=400, title=title, text=text), 400
 
+    @app.errorhandler(NotFound)
+    def _not_found(error: NotFound):
+        return _http_error(HTTPNotFound())
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code = error.code or 500
@@ -55,8 +81,6 @@ def register(app: Flask) -> None:
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise error
         app.logger.exception("Unhandled error")
-        from participation.extensions import db
-
         db.session.rollback()
         if request.path.startswith("/api/"):
             return jsonify({"error": "Internal Server Error", "status": 500}), 500

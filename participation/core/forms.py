@@ -3,6 +3,7 @@ validators that hostile input cannot crash."""
 
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
@@ -54,3 +55,24 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)
+
+
+def put_form_error(form, error, default_field: str | None = None, *,
+                   flash_otherwise: bool = False) -> None:
+    """Show a ``DomainError`` on the form field it names, else on ``default_field``.
+
+    An error that names no field of this form (and no default) is shown above the form
+    (``form.form_errors``), or flashed with ``flash_otherwise`` for pages whose template
+    shows no form summary. The message becomes a plain string: lazy strings would count as
+    safe HTML.
+    """
+    field = form._fields.get(error.field) if error.field else None
+    if field is None and default_field:
+        field = form._fields.get(default_field)
+    message = str(error.message)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    elif flash_otherwise:
+        flash(message, "error")
+    else:
+        form.form_errors.append(message)

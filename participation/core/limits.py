@@ -8,6 +8,8 @@ when ``PROXY_FIX_X_FOR`` says how many proxies to trust.
 
 from __future__ import annotations
 
+#: Sign-in, sign-up and mail-sending forms, per address, to slow down guessing.
+FORM_LIMIT = "10 per minute;50 per hour"
 #: Registering for an event, cancelling through a manage link.
 REGISTRATION_LIMIT = "10 per minute;60 per hour"
 #: Giving, changing, withdrawing and reporting opinions.

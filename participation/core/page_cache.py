@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "participation_content"
 #: Tables whose changes never show on a public page.
-UNSEEN_TABLES = frozenset({"mail_outbox", "audit_log"})
+UNSEEN_TABLES = frozenset({"mail_outbox", "audit_log", "worker_job_runs"})
 #: Headers repeated on a 304 Not Modified answer.
 _KEPT_ON_304 = frozenset({"etag", "cache-control", "vary", "content-security-policy"})
 

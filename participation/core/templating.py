@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from participation.core.i18n import DEFAULT_LANGUAGE
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
@@ -84,5 +86,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["time"] = lambda value, fmt="short": _format(format_time, value, fmt)
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["language_switch_url"] = language_switch_url
-    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -10,9 +10,9 @@ from urllib.parse import urlencode, urlsplit
 import icalendar
 from flask import current_app
 
+from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
 from participation.events.models import Event, EventStatus
-from participation.events.services import BRUSSELS
 
 
 def _host() -> str:

@@ -31,8 +31,9 @@ from wtforms.validators import (
 )
 
 from participation.core.forms import WholeNumberField
+from participation.core.i18n import BRUSSELS
 from participation.events.models import Event, EventLanguage
-from participation.events.services import BRUSSELS, EARLIEST_DATE, LATEST_DATE
+from participation.events.services import EARLIEST_DATE, LATEST_DATE
 from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDetails
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from participation.core.errors import DomainError
 from participation.events.models import Event, EventStatus
 from participation.mail.services import public_url, queue_mail
 
 
-class QuestionError(Exception):
+class QuestionError(DomainError):
     """The question cannot be sent; ``field`` names the form field it concerns."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def question_recipients(event: Event) -> list[tuple[str, str]]:
@@ -31,13 +27,13 @@ def question_recipients(event: Event) -> list[tuple[str, str]]:
 def ask_organisers(event: Event, name: str, email: str, question: str, locale: str) -> int:
     """Mail a question to the event's organisers (Reply-To: the asker); return the mails."""
     if event.status != EventStatus.PUBLISHED:
-        raise QuestionError(None, _l("This event no longer takes questions."))
+        raise QuestionError(_l("This event no longer takes questions."))
     if any(c in email for c in "\r\n,;<>") or "@" not in email:
         # The address becomes the Reply-To header: nothing that could add a header or a person.
-        raise QuestionError("email", _l("Enter an e-mail address like name@example.org."))
+        raise QuestionError(_l("Enter an e-mail address like name@example.org."), field="email")
     recipients = question_recipients(event)
     if not recipients:
-        raise QuestionError(None, _l("This event has no organiser to mail; try the city's "
+        raise QuestionError(_l("This event has no organiser to mail; try the city's "
                                      "general contact instead."))
     text = question.replace("\r\n", "\n").strip()
     context = {

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from participation.core.errors import NotFound
+from participation.core.i18n import brussels_day_start
+from participation.core.pagination import Page
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.places.models import Venue
 from participation.policy.models import PolicyAction
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 MAX_PER_PAGE = 100
 #: Dates outside this range are refused in filters: no event is that far away.
 EARLIEST_DATE = date(2000, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
 
-class EventNotFound(LookupError):
+class EventNotFound(NotFound):
     """No published event has this slug."""
 
 
@@ -43,33 +44,6 @@ class EventFilter:
     #: Short name of a Ghent district (``places.models.DISTRICTS``).
     district: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Page:
-    """One page of results."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-
-def brussels_day_start(day: date) -> datetime:
-    """Return midnight at the start of a Brussels calendar day, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=BRUSSELS)
 
 
 def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.Select:

@@ -15,13 +15,14 @@ from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import Role, User
 from participation.audit.services import record
+from participation.core.errors import DomainError
 from participation.database import utcnow
+from participation.events import signals
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
 from participation.events.venues import copy_onto
 from participation.extensions import db
 from participation.places.models import Venue
 from participation.policy.models import PolicyAction
-from participation.registrations import services as registration_services
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
@@ -29,13 +30,8 @@ SLUG_MAX = 120
 CONTACT_FIELDS = ("contact_service_nl", "contact_service_en", "contact_email", "contact_phone")
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A rule about events was broken; ``field`` names the form field it concerns."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -129,20 +125,20 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
 
 def _check_rules(details: EventDetails) -> None:
     if details.ends_at <= details.starts_at:
-        raise EventError("ends_at", _l("The end must be after the start."))
+        raise EventError(_l("The end must be after the start."), field="ends_at")
     opens, closes = details.registration_opens_at, details.registration_closes_at
     if opens and closes and closes <= opens:
         raise EventError(
-            "registration_closes_at", _l("Registration must close after it opens.")
+            _l("Registration must close after it opens."), field="registration_closes_at"
         )
     if details.capacity is not None and details.capacity < 0:
-        raise EventError("capacity", _l("The number of places cannot be negative."))
+        raise EventError(_l("The number of places cannot be negative."), field="capacity")
     if details.venue_id is not None and db.session.get(Venue, details.venue_id) is None:
-        raise EventError("venue_id", _l("Choose a venue from the list."))
+        raise EventError(_l("Choose a venue from the list."), field="venue_id")
     if not (details.venue_id or details.venue_name or details.address or details.online_url):
-        raise EventError("address", _l("Give an address, a venue or an online link."))
+        raise EventError(_l("Give an address, a venue or an online link."), field="address")
     if db.session.get(Topic, details.topic_id) is None:
-        raise EventError("topic_id", _l("Choose a topic."))
+        raise EventError(_l("Choose a topic."), field="topic_id")
 
 
 def _resolve_slug(details: EventDetails, event: Event | None) -> str:
@@ -151,10 +147,11 @@ def _resolve_slug(details: EventDetails, event: Event | None) -> str:
         slug = details.slug.strip().lower()
         if not SLUG_PATTERN.match(slug) or len(slug) > SLUG_MAX:
             raise EventError(
-                "slug", _l("The web address may only hold lowercase letters, digits and hyphens.")
+                _l("The web address may only hold lowercase letters, digits and hyphens."),
+                field="slug",
             )
         if _slug_taken(slug, exclude):
-            raise EventError("slug", _l("Another event already uses this web address."))
+            raise EventError(_l("Another event already uses this web address."), field="slug")
         return slug
     if event is not None:
         return event.slug
@@ -177,21 +174,20 @@ def _resolve_organisers(emails: list[str], by: User) -> list[User]:
             raise EventError(
                 # gettext, not lazy_gettext: lazy strings count as safe HTML in templates, and
                 # this message carries what the organiser typed.
-                "organiser_emails", _("No account uses the address %(email)s.", email=email)
+                _("No account uses the address %(email)s.", email=email), field="organiser_emails"
             )
         if not user.has_role(Role.ORGANISER):
             raise EventError(
-                "organiser_emails",
                 _("%(email)s is not an organiser; an admin can give them that role.",
-                   email=email),
+                   email=email), field="organiser_emails",
             )
         organisers.append(user)
     if not organisers:
-        raise EventError("organiser_emails", _l("An event needs at least one organiser."))
+        raise EventError(_l("An event needs at least one organiser."), field="organiser_emails")
     if not by.is_admin and by not in organisers:
         raise EventError(
-            "organiser_emails",
             _l("You cannot remove yourself; ask another organiser or an admin."),
+            field="organiser_emails",
         )
     return organisers
 
@@ -234,7 +230,7 @@ def create_event(details: EventDetails, *, by: User) -> Event:
 def update_event(event: Event, details: EventDetails, *, by: User) -> Event:
     """Change an event's details; changing the capacity follows the registration rules."""
     if event.status == EventStatus.CANCELLED:
-        raise EventError(None, _l("A cancelled event can no longer be changed."))
+        raise EventError(_l("A cancelled event can no longer be changed."))
     _check_rules(details)
     _apply(event, details, by)
     if details.capacity != event.capacity:
@@ -248,15 +244,15 @@ def update_event(event: Event, details: EventDetails, *, by: User) -> Event:
 
 def _change_capacity(event: Event, capacity: int | None) -> None:
     try:
-        registration_services.change_capacity(event, capacity)
-    except registration_services.RegistrationError as error:
-        raise EventError("capacity", error.message) from error
+        signals.announce(signals.capacity_changing, event, capacity=capacity)
+    except DomainError as error:
+        raise EventError(error.message, field="capacity") from error
 
 
 def publish_event(event: Event, *, by: User) -> Event:
     """Make a draft event public."""
     if event.status == EventStatus.CANCELLED:
-        raise EventError(None, _l("A cancelled event cannot be published."))
+        raise EventError(_l("A cancelled event cannot be published."))
     if event.status == EventStatus.PUBLISHED:
         return event
     event.status = EventStatus.PUBLISHED
@@ -269,7 +265,7 @@ def publish_event(event: Event, *, by: User) -> Event:
 def unpublish_event(event: Event, *, by: User) -> Event:
     """Take a published event back to draft: it leaves the public catalogue."""
     if event.status != EventStatus.PUBLISHED:
-        raise EventError(None, _l("Only a published event can be taken back to draft."))
+        raise EventError(_l("Only a published event can be taken back to draft."))
     event.status = EventStatus.DRAFT
     event.updated_at = utcnow()
     db.session.flush()
@@ -308,9 +304,9 @@ def duplicate_event(event: Event, *, by: User) -> Event:
 def cancel_event(event: Event, *, by: User, now: datetime | None = None) -> Event:
     """Cancel an event: it stays listed as cancelled and every registrant is told."""
     if event.status == EventStatus.CANCELLED:
-        raise EventError(None, _l("This event has already been cancelled."))
+        raise EventError(_l("This event has already been cancelled."))
     now = now or utcnow()
-    registration_services.cancel_all_for_event(event, now=now)
+    signals.announce(signals.cancelling, event, now=now)
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     event.updated_at = now

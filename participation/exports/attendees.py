@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import xlsxwriter
 from flask_babel import lazy_gettext as _l
 
+from participation.core.i18n import BRUSSELS
 from participation.events.models import Event
-from participation.events.services import BRUSSELS
 from participation.exports.cells import neutralise_cell
 from participation.extensions import db
 from participation.registrations.models import Registration, RegistrationStatus

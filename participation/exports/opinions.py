@@ -13,8 +13,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from participation.accounts.models import User
+from participation.core.i18n import brussels_day_start
 from participation.events.models import Event
-from participation.events.services import brussels_day_start
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionStatus, Stance

@@ -13,7 +13,7 @@ from participation.registrations.models import Registration
 def queue_feedback_invitation(registration: Registration, event: Event) -> OutboxMessage:
     """Invite a checked-in participant to give their opinion on the actions the event discussed."""
     actions = [
-        {"action": action, "url": public_url("policy.action_detail", code=action.code)}
+        {"action": action, "url": public_url("feedback.action_detail", code=action.code)}
         for action in event.actions
     ]
     return queue_mail(

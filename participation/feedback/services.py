@@ -12,10 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from participation.accounts.models import Role, User
 from participation.audit.services import record as audit
+from participation.core.errors import DomainError
+from participation.core.i18n import supported_language
+from participation.core.pagination import Page
 from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
-from participation.events.services import Page
 from participation.extensions import db
+from participation.feedback.mails import queue_feedback_invitation
 from participation.feedback.models import (
     OPINION_MAX_LENGTH,
     Opinion,
@@ -24,7 +27,10 @@ from participation.feedback.models import (
     OpinionStatus,
     Stance,
 )
-from participation.policy.models import PolicyAction
+from participation.policy import follows
+from participation.policy import services as policy_services
+from participation.policy.mails import queue_update_mail
+from participation.policy.models import ActionUpdate, PolicyAction
 from participation.registrations.models import Registration, RegistrationStatus
 
 REPORT_REASON_MAX_LENGTH = 500
@@ -33,13 +39,8 @@ HIDE_REASON_MAX_LENGTH = 500
 INVITATION_WINDOW = timedelta(days=14)
 
 
-class FeedbackError(ValueError):
+class FeedbackError(DomainError, ValueError):
     """A rule about opinions was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --- giving an opinion -------------------------------------------------------------------
@@ -137,7 +138,7 @@ def give_opinion(
     opinion.show_name = bool(show_name)
     opinion.event = event
     opinion.source = source
-    opinion.locale = user.locale if user.locale in ("nl", "en") else "nl"
+    opinion.locale = supported_language(user.locale)
     opinion.postcode = user.postcode if consented else None
     opinion.age_band = user.age_band if consented else None
     if now is not None:
@@ -396,8 +397,6 @@ def events_due_for_invitations(now: datetime) -> list[int]:
 
 def send_feedback_invitations(now: datetime | None = None) -> int:
     """Invite every checked-in participant of recently ended events, once; return mails queued."""
-    from participation.feedback.mails import queue_feedback_invitation
-
     now = now or utcnow()
     queued = 0
     begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
@@ -428,3 +427,44 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
                 queued += 1
         db.session.flush()
     return queued
+
+
+# --- closing the loop: staff report back on an action, residents who spoke are told -------
+
+
+def post_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
+    """Report back on an action, set its status and progress, and tell the residents who spoke."""
+    update = policy_services.add_update(staff, action, body, status, progress)
+    recipients = update_mail_recipients(action)
+    for user, scope in recipients:
+        queue_update_mail(user, action, update, scope)
+    audit(staff, "action.update", action, update_id=update.id, status=update.status.value,
+          progress=update.progress, mails=len(recipients))
+    return update
+
+
+def update_mail_recipients(action: PolicyAction) -> list[tuple[User, str]]:
+    """Return who to tell about an update, once each, with what their unsubscribe link stops:
+    followers of the action or its priority, and authors of opinions who did not opt out."""
+    scopes = {user.id: "opinions" for user in db.session.scalars(update_recipients(action))}
+    scopes.update(follows.followers(action))
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.id.in_(scopes), User.active.is_(True), User.email_verified_at.is_not(None))
+        .order_by(User.id)
+    )
+    return [(user, scopes[user.id]) for user in users]
+
+
+def update_recipients(action: PolicyAction) -> sa.Select:
+    """Build the query for residents to tell about an update: authors who did not opt out."""
+    return (
+        sa.select(User)
+        .where(
+            User.id.in_(sa.select(Opinion.user_id).where(Opinion.action_id == action.id)),
+            User.notify_updates.is_(True),
+            User.active.is_(True),
+            User.email_verified_at.is_not(None),
+        )
+        .order_by(User.id)
+    )

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+from participation.core.errors import DomainError
 from participation.extensions import db
 from participation.images.models import FORMATS, Image, ImageRendition
 
@@ -31,13 +32,8 @@ MAX_BYTES = 8 * 1024 * 1024
 ALT_MAX = 300
 
 
-class ImageError(Exception):
+class ImageError(DomainError):
     """The upload is not an image the platform accepts; ``field`` names the form field."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -50,25 +46,25 @@ class AltText:
 
 def _decode(data: bytes) -> PILImage.Image:
     if len(data) > MAX_BYTES:
-        raise ImageError("image", _l("The image is too large: at most 8 MB."))
+        raise ImageError(_l("The image is too large: at most 8 MB."), field="image")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             picture = PILImage.open(io.BytesIO(data), formats=sorted(ACCEPTED))
             if picture.format not in ACCEPTED:
-                raise ImageError("image", _l("Upload a JPEG, PNG or WebP image."))
+                raise ImageError(_l("Upload a JPEG, PNG or WebP image."), field="image")
             if picture.width * picture.height > MAX_PIXELS:
-                raise ImageError("image", _l("The image has too many pixels: at most 40 "
-                                             "megapixels."))
+                raise ImageError(_l("The image has too many pixels: at most 40 "
+                                             "megapixels."), field="image")
             picture.load()
     except ImageError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise ImageError("image", _l("Upload a JPEG, PNG or WebP image.")) from None
+        raise ImageError(_l("Upload a JPEG, PNG or WebP image."), field="image") from None
     if min(picture.size) < MIN_SIDE:
-        raise ImageError("image", _l("The image is too small: at least 200 pixels wide and "
-                                     "high."))
+        raise ImageError(_l("The image is too small: at least 200 pixels wide and "
+                                     "high."), field="image")
     return ImageOps.exif_transpose(picture)
 
 
@@ -98,10 +94,10 @@ def check_alt(alt: AltText, languages: tuple[str, ...]) -> AltText:
     for language in languages:
         value = getattr(cleaned, language)
         if not value:
-            raise ImageError(f"alt_{language}", _l("Say what the image shows, for people who "
-                                                   "cannot see it."))
+            raise ImageError(_l("Say what the image shows, for people who "
+                                                   "cannot see it."), field=f"alt_{language}")
         if len(value) > ALT_MAX:
-            raise ImageError(f"alt_{language}", _l("Write at most 300 characters."))
+            raise ImageError(_l("Write at most 300 characters."), field=f"alt_{language}")
     return cleaned
 
 

@@ -1,16 +1,28 @@
 """Deliver the outbox over SMTP with Flask-Mail: claim a mail, send it, mark it sent.
 
-Each mail is claimed in its own transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, a ``BEGIN IMMEDIATE`` write transaction on SQLite) and marked sent in that same
-transaction once the SMTP server has accepted it, so two senders running at once never send
-one mail twice. A failure is recorded on the mail, which is tried again later with
-exponential backoff and given up (FAILED) after ``OUTBOX_MAX_ATTEMPTS``; nothing is lost.
+Delivery runs in the worker process (``flask --app participation worker``), never in a web
+request. A mail is *claimed* in a short transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, a ``BEGIN IMMEDIATE`` write transaction on SQLite) that pushes its next attempt a
+lease (``OUTBOX_LEASE_SECONDS``) into the future and commits; the SMTP conversation then runs
+with no transaction open, and a second short transaction marks the mail sent. So several
+workers on several machines share the outbox without sending a mail twice, the database is
+never locked while a mail server is slow, and a worker killed mid-send leaves the mail to be
+taken again once its lease ends.
+
+Delivery is therefore *at least once*: a worker killed after the SMTP server accepted a mail
+but before it was marked sent delivers it again. Every attempt carries the same Message-ID,
+so such a rare second copy is recognisable (and dropped by many mail systems).
+
+A failed attempt is retried with exponential backoff (1, 2, 4 ... minutes, at most
+``OUTBOX_BACKOFF_CAP_MINUTES``) until the waits add up to ``OUTBOX_RETRY_HOURS`` (24 by
+default); then the mail is FAILED, kept for inspection, and ``flask outbox retry`` puts it back.
 """
 
 from __future__ import annotations
 
 import base64
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -50,12 +62,39 @@ class DeliveryReport:
 
 def backoff(attempts: int) -> timedelta:
     """Return the wait after the given number of failed attempts: 1, 2, 4, 8 ... minutes."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 6 * 60))
+    cap = float(current_app.config.get("OUTBOX_BACKOFF_CAP_MINUTES", 60))
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), cap))
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
-    """Lock the next mail that is due, skipping those another sender holds."""
-    begin_write(db.session())
+def retry_window() -> timedelta:
+    """How long failed attempts are retried before a mail is given up on."""
+    return timedelta(hours=float(current_app.config.get("OUTBOX_RETRY_HOURS", 24)))
+
+
+def _gives_up(attempts: int) -> bool:
+    """Tell whether the waits after ``attempts`` failures already cover the retry window."""
+    waited = sum((backoff(n) for n in range(1, attempts)), timedelta())
+    return waited >= retry_window()
+
+
+@dataclass
+class _Claimed:
+    """A mail taken for one attempt, detached from any transaction."""
+
+    id: int
+    recipient: str
+    attempts: int
+    mail: Message
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=float(current_app.config.get("OUTBOX_LEASE_SECONDS", 300)))
+
+
+def _claim_next(now: datetime) -> _Claimed | None:
+    """Take the next due mail for one attempt, skipping those another worker holds."""
+    session = db.session()
+    begin_write(session)
     query = (
         sa.select(OutboxMessage)
         .where(
@@ -65,9 +104,18 @@ def _claim_next(now: datetime) -> OutboxMessage | None:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    return db.session.scalars(query).first()
+    message = session.scalars(query).first()
+    if message is None:
+        session.rollback()
+        return None
+    message.attempts += 1
+    # Nobody else takes it while we try; if this process dies, it comes back after the lease.
+    message.next_attempt_at = max(now, utcnow()) + _lease()
+    claimed = _Claimed(message.id, message.recipient, message.attempts, build_message(message))
+    session.commit()
+    return claimed
 
 
 def _open_connection() -> Connection:
@@ -101,6 +149,12 @@ def _close(connection: Connection | None) -> None:
         connection.host.close()
 
 
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID every attempt of this mail carries."""
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    return f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
+
+
 def build_message(message: OutboxMessage) -> Message:
     """Turn an outbox row into a Flask-Mail message."""
     mail = Message(
@@ -109,9 +163,8 @@ def build_message(message: OutboxMessage) -> Message:
         body=message.body_text,
         html=message.body_html,
     )
-    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     # A stable Message-ID lets mail systems drop a copy if a mail is ever sent again.
-    mail.msgId = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
+    mail.msgId = message_id(message)
     if message.headers:
         mail.extra_headers = dict(message.headers)
     for item in message.attachments or []:
@@ -126,70 +179,119 @@ def build_message(message: OutboxMessage) -> Message:
     return mail
 
 
-def _record_failure(message: OutboxMessage, error: Exception, now: datetime) -> bool:
+def _mark_sent(claimed: _Claimed) -> None:
+    session = db.session()
+    begin_write(session)
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == claimed.id)
+        .values(status=OutboxStatus.SENT, sent_at=utcnow(), last_error=None)
+    )
+    session.commit()
+
+
+def _record_failure(claimed: _Claimed, error: Exception, now: datetime) -> bool:
     """Note a failed attempt; return True when the mail was given up on."""
-    message.attempts += 1
+    session = db.session()
+    begin_write(session)
+    message = session.get(OutboxMessage, claimed.id)
+    if message is None:  # deleted meanwhile (privacy purge): nothing left to retry
+        session.rollback()
+        return False
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if message.attempts >= current_app.config.get("OUTBOX_MAX_ATTEMPTS", 8):
+    gave_up = _gives_up(claimed.attempts)
+    if gave_up:
         message.status = OutboxStatus.FAILED
         current_app.logger.error(
             "Gave up on mail %s to %s after %s attempts: %s",
-            message.id, message.recipient, message.attempts, message.last_error,
+            claimed.id, claimed.recipient, claimed.attempts, message.last_error,
         )
-        return True
-    message.next_attempt_at = now + backoff(message.attempts)
-    current_app.logger.warning(
-        "Mail %s not delivered (attempt %s), retrying later: %s",
-        message.id, message.attempts, message.last_error,
-    )
-    return False
+    else:
+        message.next_attempt_at = now + backoff(claimed.attempts)
+        current_app.logger.warning(
+            "Mail %s not delivered (attempt %s), retrying later: %s",
+            claimed.id, claimed.attempts, message.last_error,
+        )
+    session.commit()
+    return gave_up
 
 
-def deliver_pending(limit: int = 100, now: datetime | None = None) -> DeliveryReport:
-    """Send up to ``limit`` due mails from the outbox; commits after each mail.
+def deliver_pending(
+    limit: int = 100,
+    now: datetime | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> DeliveryReport:
+    """Send up to ``limit`` due mails from the outbox; commits after each step.
 
-    Call it with no unfinished work in the session: it commits.
+    Call it with no unfinished work in the session: it commits. ``should_stop`` is asked
+    before each mail (the worker's SIGTERM): the mail being sent is always finished.
     """
     now = now or utcnow()
     report = DeliveryReport()
     connection: Connection | None = None
+    db.session.rollback()
     try:
         for _ in range(limit):
-            message = _claim_next(now)
-            if message is None:
-                db.session.rollback()
+            if should_stop is not None and should_stop():
+                break
+            claimed = _claim_next(now)
+            if claimed is None:
                 break
             try:
                 if connection is None:
                     connection = _open_connection()
-                connection.send(build_message(message))
+                connection.send(claimed.mail)
             except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
-                gave_up = _record_failure(message, error, now)
+                gave_up = _record_failure(claimed, error, now)
                 report.failed += gave_up
                 report.retrying += not gave_up
-                db.session.commit()
                 if _server_unusable(error):
                     # The server is away: the other mails wait for the next run.
                     _close(connection)
                     connection = None
                     break
                 continue
-            message.status = OutboxStatus.SENT
-            message.attempts += 1
-            message.sent_at = utcnow()
-            message.last_error = None
-            db.session.commit()
+            _mark_sent(claimed)
             report.sent += 1
     finally:
         _close(connection)
     return report
 
 
-def deliver_after_request() -> None:
-    """Deliver what a request queued, once it has committed; SMTP trouble is only logged."""
-    db.session.remove()
-    try:
-        deliver_pending(limit=current_app.config.get("OUTBOX_SEND_AFTER_REQUEST_LIMIT", 20))
-    except Exception:  # noqa: BLE001 - the mail stays in the outbox; the request succeeded
-        current_app.logger.exception("Delivering the outbox after the request failed")
-        db.session.rollback()
+def retry_failed(ids: list[int] | None = None) -> int:
+    """Put mails that were given up on back in the queue, due now; return how many."""
+    session = db.session()
+    begin_write(session)
+    query = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+    )
+    if ids:
+        query = query.where(OutboxMessage.id.in_(ids))
+    count = session.execute(query).rowcount
+    session.flush()
+    return count
+
+
+@dataclass
+class OutboxStatusReport:
+    """Counts per state and the age of the oldest mail waiting."""
+
+    counts: dict[str, int]
+    oldest_pending: timedelta | None
+
+
+def outbox_status(now: datetime | None = None) -> OutboxStatusReport:
+    """Count the mails per state and find the oldest one still waiting."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all()
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update({status.value: count for status, count in rows})
+    oldest = db.session.scalar(
+        sa.select(sa.func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+    )
+    return OutboxStatusReport(counts, None if oldest is None else max(now - oldest, timedelta()))

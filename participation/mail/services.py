@@ -6,11 +6,15 @@ import base64
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
+from participation.core.i18n import supported_language
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+
+#: PostgreSQL channel that wakes the workers when mail was committed.
+OUTBOX_CHANNEL = "participation_outbox"
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,10 @@ def queue_mail(
     """Render ``templates/mail/<kind>.txt`` and ``.html`` in ``locale`` and add them to the outbox.
 
     ``subject`` may be a lazy string: it is rendered in the recipient's language too.
-    The mail is delivered after the surrounding transaction commits; if it rolls back,
-    the mail is never sent.
+    The worker delivers it once the surrounding transaction commits (on PostgreSQL the
+    commit wakes it at once through ``NOTIFY``); if it rolls back, the mail is never sent.
     """
-    locale = locale if locale in ("nl", "en") else "nl"
+    locale = supported_language(locale)
     with force_locale(locale):
         subject_text = str(subject)
         body_text = render_template(f"mail/{kind}.txt", locale=locale, **context)
@@ -84,7 +88,8 @@ def queue_mail(
     )
     db.session.add(message)
     db.session.flush()
-    if has_app_context():
-        # Tells the after-request delivery that this request has mail to send.
-        g.outbox_queued = True
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Delivered to the listening workers when (and only if) this transaction commits.
+        connection.exec_driver_sql(f"NOTIFY {OUTBOX_CHANNEL}")
     return message

@@ -144,7 +144,7 @@ def action_rows() -> Iterator[dict]:
             "status": action.status,
             "progress": action.progress,
             "feedback_open": action.feedback_open,
-            "url": public_url("policy.action_detail", code=action.code),
+            "url": public_url("feedback.action_detail", code=action.code),
         }
 
 

@@ -7,18 +7,14 @@ from dataclasses import dataclass, fields
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from participation.core.errors import DomainError
 from participation.database import utcnow
 from participation.extensions import db
 from participation.places.models import DISTRICTS, Venue
 
 
-class VenueError(Exception):
+class VenueError(DomainError):
     """A rule about venues was broken; ``field`` names the form field it concerns."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 @dataclass
@@ -46,15 +42,16 @@ def all_venues() -> list[Venue]:
 
 def _check(details: VenueDetails, venue: Venue | None) -> None:
     if details.district is not None and details.district not in DISTRICTS:
-        raise VenueError("district", _l("Choose a district of Ghent from the list."))
+        raise VenueError(_l("Choose a district of Ghent from the list."), field="district")
     if (details.latitude is None) != (details.longitude is None):
         field = "longitude" if details.longitude is None else "latitude"
-        raise VenueError(field, _l("Give both the latitude and the longitude, or neither."))
+        raise VenueError(_l("Give both the latitude and the longitude, or neither."), field=field)
     taken = sa.select(Venue.id).where(sa.func.lower(Venue.name) == details.name.lower())
     if venue is not None and venue.id is not None:
         taken = taken.where(Venue.id != venue.id)
     if db.session.scalar(taken) is not None:
-        raise VenueError("name", _l("A venue with this name already exists: pick it instead."))
+        raise VenueError(_l("A venue with this name already exists: pick it instead."),
+                         field="name")
 
 
 def create_venue(details: VenueDetails) -> Venue:

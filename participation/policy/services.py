@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from participation.accounts.models import User
+from participation.accounts.models import Role
+from participation.audit.services import record as audit
+from participation.core.errors import DomainError, NotFound
 from participation.extensions import db
-from participation.policy import follows
 from participation.policy.models import (
     ActionStatus,
     ActionUpdate,
@@ -18,7 +19,7 @@ from participation.policy.models import (
 )
 
 
-class PolicyNotFound(LookupError):
+class PolicyNotFound(NotFound):
     """No priority or action with this reference."""
 
 
@@ -80,30 +81,23 @@ def all_actions() -> list[PolicyAction]:
 # --- closing the loop: staff report back on an action -------------------------------------
 
 
-class PolicyError(ValueError):
+class PolicyError(DomainError, ValueError):
     """A rule about policy actions was broken; ``field`` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 UPDATE_MAX_LENGTH = 5000
 
 
 def _require_staff(user) -> None:
-    from participation.accounts.models import Role
-
     if not user.has_role(Role.STAFF):
         raise PolicyError(_("Only policy staff can change policy actions."))
 
 
-def post_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
-    """Report back on an action, set its status and progress, and tell the residents who spoke."""
-    from participation.audit.services import record as audit
-    from participation.policy.mails import queue_update_mail
+def add_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
+    """Report back on an action and set its status and progress.
 
+    ``participation.feedback.services.post_update`` also tells the residents who spoke.
+    """
     _require_staff(staff)
     text = (body or "").replace("\r\n", "\n").strip()
     if not text:
@@ -123,48 +117,11 @@ def post_update(staff, action: PolicyAction, body: str, status, progress: int) -
     action.status = status
     action.progress = int(progress)
     db.session.flush()
-    recipients = update_mail_recipients(action)
-    for user, scope in recipients:
-        queue_update_mail(user, action, update, scope)
-    audit(staff, "action.update", action, update_id=update.id, status=status.value,
-          progress=update.progress, mails=len(recipients))
     return update
-
-
-def update_mail_recipients(action: PolicyAction) -> list[tuple[User, str]]:
-    """Return who to tell about an update, once each, with what their unsubscribe link stops:
-    followers of the action or its priority, and authors of opinions who did not opt out."""
-    scopes = {user.id: "opinions" for user in db.session.scalars(update_recipients(action))}
-    scopes.update(follows.followers(action))
-    users = db.session.scalars(
-        sa.select(User)
-        .where(User.id.in_(scopes), User.active.is_(True), User.email_verified_at.is_not(None))
-        .order_by(User.id)
-    )
-    return [(user, scopes[user.id]) for user in users]
-
-
-def update_recipients(action: PolicyAction) -> sa.Select:
-    """Build the query for residents to tell about an update: authors who did not opt out."""
-    from participation.accounts.models import User
-    from participation.feedback.models import Opinion
-
-    return (
-        sa.select(User)
-        .where(
-            User.id.in_(sa.select(Opinion.user_id).where(Opinion.action_id == action.id)),
-            User.notify_updates.is_(True),
-            User.active.is_(True),
-            User.email_verified_at.is_not(None),
-        )
-        .order_by(User.id)
-    )
 
 
 def set_feedback_open(staff, action: PolicyAction, open_: bool) -> PolicyAction:
     """Open or close an action for residents' feedback."""
-    from participation.audit.services import record as audit
-
     _require_staff(staff)
     if action.feedback_open != open_:
         action.feedback_open = open_

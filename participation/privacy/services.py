@@ -180,13 +180,13 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
     """
     begin_write(db.session())
     if not user.password_hash or not check_password_hash(user.password_hash, password or ""):
-        raise WrongPassword("password", _l("The password is not correct."))
+        raise WrongPassword(_l("The password is not correct."), field="password")
     if user.is_admin:
         admins = db.session.scalar(
             sa.select(sa.func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
         )
         if admins <= 1:
-            raise LastAdmin(None, _l("You are the last administrator. Make someone else an "
+            raise LastAdmin(_l("You are the last administrator. Make someone else an "
                                      "administrator before you delete your account."))
     now = now or utcnow()
     result = DeletionResult()

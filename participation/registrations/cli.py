@@ -6,20 +6,20 @@ import click
 from flask.cli import AppGroup
 
 from participation.extensions import db
+from participation.registrations.services import send_reminders
 
 reminders_cli = AppGroup("reminders", help="Reminders before events.")
 
 
 @reminders_cli.command("send")
 def reminders_send() -> None:
-    """Queue a reminder for each confirmed registrant of tomorrow's events (once each)."""
-    from participation.mail.sender import deliver_pending
-    from participation.registrations.services import send_reminders
+    """Queue a reminder for each confirmed registrant of tomorrow's events (once each).
 
+    The worker runs this daily by itself; the command is the alternative for cron.
+    """
     count = send_reminders()
     db.session.commit()
-    report = deliver_pending(limit=max(count, 1) * 2)
-    click.echo(f"{count} reminder(s) queued, {report.sent} mail(s) sent.")
+    click.echo(f"{count} reminder(s) queued; the worker delivers them.")
 
 
 commands = [reminders_cli]

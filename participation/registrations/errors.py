@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from participation.core.errors import DomainError
 
-class RegistrationError(Exception):
+
+class RegistrationError(DomainError):
     """A registration rule was broken; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 class RegistrationClosed(RegistrationError):

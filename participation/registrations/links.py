@@ -8,6 +8,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from participation.extensions import db
+from participation.mail.services import public_url
 from participation.registrations.errors import InvalidManageLink
 from participation.registrations.models import Registration
 
@@ -50,6 +51,4 @@ def registration_from_token(token: str) -> Registration:
 
 def manage_url(registration: Registration) -> str:
     """Return the absolute manage link of a registration, for mails."""
-    from participation.mail.services import public_url
-
     return public_url("registrations.manage", token=manage_token(registration))

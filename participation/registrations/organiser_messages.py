@@ -9,6 +9,7 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from participation.audit.services import record
+from participation.core.errors import DomainError
 from participation.events.models import Event
 from participation.extensions import db
 from participation.mail.services import public_url, queue_mail
@@ -23,13 +24,8 @@ class MessageGroup(enum.StrEnum):
     WAITING = "waiting"
 
 
-class MessageError(Exception):
+class MessageError(DomainError):
     """The message cannot be sent as written; ``field`` names the form field."""
-
-    def __init__(self, field: str | None, message) -> None:
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
 
 
 def recipients(event: Event, group: MessageGroup) -> list[Registration]:
@@ -50,15 +46,15 @@ def recipients(event: Event, group: MessageGroup) -> list[Registration]:
 def _check(subject: str, body: str) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
-        raise MessageError("subject", _l("Enter a subject."))
+        raise MessageError(_l("Enter a subject."), field="subject")
     if len(subject) > SUBJECT_MAX:
-        raise MessageError("subject", _l("The subject can be at most %(max)d characters long.",
-                                         max=SUBJECT_MAX))
+        raise MessageError(_l("The subject can be at most %(max)d characters long.",
+                                         max=SUBJECT_MAX), field="subject")
     if not body:
-        raise MessageError("body", _l("Enter the message."))
+        raise MessageError(_l("Enter the message."), field="body")
     if len(body) > BODY_MAX:
-        raise MessageError("body", _l("The message can be at most %(max)d characters long.",
-                                      max=BODY_MAX))
+        raise MessageError(_l("The message can be at most %(max)d characters long.",
+                                      max=BODY_MAX), field="body")
     return subject, body
 
 

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from participation.core.i18n import BRUSSELS, brussels_day_start, supported_language
 from participation.database import begin_write, utcnow
+from participation.events import signals as event_signals
 from participation.events.models import Event, EventStatus
-from participation.events.services import BRUSSELS, brussels_day_start
 from participation.extensions import db
 from participation.registrations import mails
 from participation.registrations.errors import (  # noqa: F401  (part of this service's API)
@@ -199,7 +200,7 @@ def register(
     source = RegistrationSource(source)
     needs_other = (needs_other or "").strip() or None
     name, email = _check_input(name, email, needs_other, source, consent)
-    locale = locale if locale in ("nl", "en") else "nl"
+    locale = supported_language(locale)
 
     event = lock_event(event)
     now_given = now is not None
@@ -531,3 +532,16 @@ def send_reminders(now: datetime | None = None, limit: int = 5000) -> int:
         mails.reminder(registration)
     db.session.flush()
     return len(registrations)
+
+
+# --- what an organiser's change to an event means for its registrations ---------------------
+
+
+@event_signals.capacity_changing.connect
+def _on_capacity_changing(event: Event, capacity: int | None) -> None:
+    change_capacity(event, capacity)
+
+
+@event_signals.cancelling.connect
+def _on_event_cancelling(event: Event, now: datetime | None = None) -> None:
+    cancel_all_for_event(event, now=now)

@@ -42,7 +42,7 @@ DESKTOP, PHONE, SMALL_PHONE = 1280, 375, 320
 @pytest.fixture
 def app_config(smtp_config) -> dict:
     """Browser journeys run with CSRF protection on and deliver mail to a real SMTP server."""
-    return {"WTF_CSRF_ENABLED": True, "OUTBOX_SEND_AFTER_REQUEST": True, **smtp_config}
+    return {"WTF_CSRF_ENABLED": True, **smtp_config}
 
 
 class Mailbox:
@@ -94,11 +94,14 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app):
-    """Serve the test app on a free local port in a thread, against the test database.
+    """Serve the test app on a free local port in a thread, against the test database, with
+    the mail worker running beside it in another thread.
 
     Data the test wants the browser to see must be committed first (``db.session.commit()``).
     """
     from werkzeug.serving import make_server
+
+    from participation.worker.runner import Worker
 
     if db.engine.dialect.name == "sqlite":
         # Readers never block the server's writers in WAL mode, so a test that reads the
@@ -114,7 +117,12 @@ def live_server(app):
     app.config["PUBLIC_BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    worker = Worker(app, jobs=False, poll_seconds=0.05)
+    worker_thread = threading.Thread(target=worker.run, name="mail-worker", daemon=True)
+    worker_thread.start()
     yield LiveServer(url)
+    worker.stop()
+    worker_thread.join(timeout=10)
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()

@@ -8,7 +8,7 @@ from openapi_schema_validator import OAS31Validator, validate
 from participation.database import utcnow
 from participation.extensions import db
 from participation.feedback.models import OpinionStatus, Stance
-from participation.policy.services import post_update
+from participation.feedback.services import post_update
 
 
 @pytest.fixture

@@ -73,13 +73,13 @@ def test_a_gif_renamed_to_jpg_is_refused_by_its_content(app):
 
 
 def test_tiny_huge_and_oversized_images_are_refused(app, monkeypatch):
-    with pytest.raises(ImageError, match="too small"):
+    with pytest.raises(ImageError, match="te klein"):
         services.store_image(photo_bytes(100, 100), AltText("x"))
     monkeypatch.setattr(services, "MAX_PIXELS", 1000 * 1000)
-    with pytest.raises(ImageError, match="too many pixels"):
+    with pytest.raises(ImageError, match="te veel pixels"):
         services.store_image(photo_bytes(1200, 1000), AltText("x"))
     monkeypatch.setattr(services, "MAX_BYTES", 1000)
-    with pytest.raises(ImageError, match="too large"):
+    with pytest.raises(ImageError, match="te groot"):
         services.store_image(photo_bytes(400, 400), AltText("x"))
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from participation.accounts.models import Role
 from participation.extensions import db
+from participation.feedback import services as feedback_services
 from participation.mail.models import OutboxMessage
 from participation.mail.sender import build_message
-from participation.policy import follows, services
+from participation.policy import follows
 from participation.policy.models import ActionStatus, Follow
 
 EN = {"Accept-Language": "en"}
@@ -71,7 +72,7 @@ def test_each_update_mails_followers_of_the_action_and_its_priority_once_each(
     make_opinion(action, user=author)
     make_opinion(action, user=both)
     follows.follow(both, action)
-    services.post_update(staff, action, "Budget approved.", ActionStatus.IN_PROGRESS, 40)
+    feedback_services.post_update(staff, action, "Budget approved.", ActionStatus.IN_PROGRESS, 40)
     db.session.commit()
     mails = update_mails()
     assert [m.recipient for m in mails] == ["author@example.org", "both@example.org",
@@ -96,7 +97,7 @@ def test_one_click_unsubscribe_works_without_signing_in_and_stops_only_that_foll
     fan = make_user(email="fan@example.org")
     follows.follow(fan, action)
     follows.follow(fan, other)
-    services.post_update(staff, action, "Done.", ActionStatus.DONE, 100)
+    feedback_services.post_update(staff, action, "Done.", ActionStatus.DONE, 100)
     db.session.commit()
     [mail] = update_mails()
     link = _link(mail)
@@ -118,7 +119,7 @@ def test_unsubscribe_from_opinion_mails_turns_them_off_and_tampered_links_fail(
     action = make_action(code="A13")
     author = make_user(email="author@example.org")
     make_opinion(action, user=author)
-    services.post_update(staff, action, "Planned for spring.", ActionStatus.PLANNED, 0)
+    feedback_services.post_update(staff, action, "Planned for spring.", ActionStatus.PLANNED, 0)
     db.session.commit()
     [mail] = update_mails()
     link = _link(mail)

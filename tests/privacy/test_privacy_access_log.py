@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from participation.accounts.models import Role
+from participation.audit.access_log import VIEW_ACTION
 from participation.audit.models import AuditEntry
 from participation.extensions import db
-from participation.privacy.access_log import VIEW_ACTION
 
 EN = {"Accept-Language": "en"}
 

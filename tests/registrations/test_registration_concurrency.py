@@ -89,7 +89,6 @@ def gunicorn(database: str, port: int, log: Path):
         "APP_ENV": "development",
         "DATABASE_URL": database,
         "SECRET_KEY": SECRET_KEY,
-        "OUTBOX_SEND_AFTER_REQUEST": "false",
         "RATELIMIT_ENABLED": "false",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from participation.core.i18n import BRUSSELS, brussels_day_start
 from participation.database import utcnow
 from participation.events.models import EventStatus
-from participation.events.services import BRUSSELS, brussels_day_start
 from participation.extensions import db
 from participation.registrations import services
 from participation.registrations.models import (

@@ -71,16 +71,16 @@ class World:
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
-            ("policy.priority_detail", "slug"): lambda: self.action.priority.slug,
             ("policy.follow_priority", "slug"): lambda: self.action.priority.slug,
             ("events.topic_atom_feed", "slug"): lambda: self.event.topic.slug,
             ("opendata.download", "slug"): lambda: "events",
             ("policy.unsubscribe", "token"): self._unsubscribe_token,
             ("policy.unsubscribe_confirmed", "token"): self._unsubscribe_token,
-            ("manage_venues.edit", "venue_id"): self._venue_id,
+            ("manage_venues.edit_venue", "venue_id"): self._venue_id,
             ("images.rendition", "key"): self._image_key,
             ("images.rendition", "width"): lambda: 480,
             ("images.rendition", "fmt"): lambda: "jpeg",
+            ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),

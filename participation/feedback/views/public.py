@@ -16,7 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from participation.core.forms import put_form_error
 from participation.core.limits import FEEDBACK_LIMIT
+from participation.core.page_cache import cached_page
+from participation.core.pagination import page_number
 from participation.events import services as event_services
 from participation.events.models import Event
 from participation.extensions import db, limiter
@@ -28,13 +31,6 @@ from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 
 bp = Blueprint("feedback", __name__)
-
-
-def _page_number() -> int:
-    try:
-        return min(max(int(request.args.get("page", 1)), 1), 10_000)
-    except (TypeError, ValueError):
-        return 1
 
 
 def _sign_in_url() -> str | None:
@@ -75,7 +71,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
     if opinion_form is not None:
         opinion_form.event.choices = _event_choices(user)
     counts = services.stance_counts(action)
-    page = services.published_opinions(action, _page_number())
+    page = services.published_opinions(action, page_number(request.args))
     return render_template(
         "feedback/action.html",
         action=action,
@@ -98,11 +94,11 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
     ), status
 
 
-def _action_or_404(code: str) -> PolicyAction:
-    try:
-        return policy_services.get_action(code)
-    except policy_services.PolicyNotFound:
-        abort(404)
+@bp.get("/actions/<code>")
+@cached_page
+def action_detail(code: str):
+    """One policy action: progress, updates, residents' opinions, and the events about it."""
+    return render_action_page(policy_services.get_action(code))
 
 
 @bp.post("/actions/<code>/opinion")
@@ -110,7 +106,7 @@ def _action_or_404(code: str) -> PolicyAction:
 @login_required
 def give_opinion(code: str):
     """Give or change the signed-in resident's opinion on an action."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     form = OpinionForm()
     form.event.choices = _event_choices(current_user)
     if not form.validate():
@@ -122,16 +118,12 @@ def give_opinion(code: str):
                               form.show_name.data, event=event)
     except services.FeedbackError as error:
         db.session.rollback()
-        target = getattr(form, error.field, None) if error.field else None
-        if target is not None:
-            target.errors = [*target.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        put_form_error(form, error)
         return render_action_page(action, opinion_form=form, status=422)
     db.session.commit()
     flash(_("Your opinion has been changed.") if had_opinion
           else _("Thank you: your opinion has been saved."), "success")
-    return redirect(url_for("policy.action_detail", code=action.code, _anchor="your-opinion"))
+    return redirect(url_for("feedback.action_detail", code=action.code, _anchor="your-opinion"))
 
 
 @bp.post("/actions/<code>/opinion/withdraw")
@@ -139,16 +131,16 @@ def give_opinion(code: str):
 @login_required
 def withdraw_opinion(code: str):
     """Withdraw the signed-in resident's opinion on an action."""
-    action = _action_or_404(code)
+    action = policy_services.get_action(code)
     try:
         services.withdraw_opinion(current_user, action)
     except services.FeedbackError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("policy.action_detail", code=action.code))
+        return redirect(url_for("feedback.action_detail", code=action.code))
     db.session.commit()
     flash(_("Your opinion has been withdrawn."), "success")
-    return redirect(url_for("policy.action_detail", code=action.code))
+    return redirect(url_for("feedback.action_detail", code=action.code))
 
 
 @bp.post("/opinions/<int:opinion_id>/report")
@@ -165,11 +157,11 @@ def report_opinion(opinion_id: int):
             services.report_opinion(current_user, opinion, form.reason.data)
         except services.FeedbackError as error:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+            put_form_error(form, error, default_field="reason")
         else:
             db.session.commit()
             flash(_("Thank you: the moderators will look at this opinion."), "success")
-            return redirect(url_for("policy.action_detail", code=opinion.action.code))
+            return redirect(url_for("feedback.action_detail", code=opinion.action.code))
     return render_action_page(opinion.action, report_form=form, report_for=opinion.id,
                               status=422)
 
@@ -178,10 +170,7 @@ def report_opinion(opinion_id: int):
 @login_required
 def record_event_feedback(slug: str):
     """Let an organiser record feedback gathered at their event."""
-    try:
-        event = event_services.get_public_event(slug)
-    except event_services.EventNotFound:
-        abort(404)
+    event = event_services.get_public_event(slug)
     if not services.can_record_for(current_user, event):
         abort(403)
     form = RecordFeedbackForm()
@@ -196,8 +185,7 @@ def record_event_feedback(slug: str):
                                                form.body.data)
             except services.FeedbackError as error:
                 db.session.rollback()
-                target = getattr(form, error.field, None) if error.field else None
-                (target.errors if target is not None else form.form_errors).append(error.message)
+                put_form_error(form, error)
             else:
                 db.session.commit()
                 flash(_("The feedback has been recorded."), "success")

@@ -1,27 +1,24 @@
-"""Policy staff's side of feedback: the moderation queue and the dashboard."""
+"""Policy staff's side of feedback: the moderation queue, the dashboard, the actions with
+their feedback switch, and reporting back on an action."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
+from participation.core.forms import put_form_error
 from participation.extensions import db
 from participation.feedback import charts, dashboard, services
 from participation.feedback.forms import ConfirmForm, HideForm
 from participation.feedback.models import Opinion
+from participation.policy import services as policy_services
+from participation.policy.forms import FeedbackSwitchForm, UpdateForm
 
 bp = Blueprint("feedback_staff", __name__, url_prefix="/staff")
-
-
-def _opinion_or_404(opinion_id: int) -> Opinion:
-    opinion = db.session.get(Opinion, opinion_id)
-    if opinion is None:
-        abort(404)
-    return opinion
 
 
 def _render_queue(hide_form: HideForm | None = None, hide_for: int | None = None,
@@ -47,14 +44,14 @@ def moderation_queue():
 @role_required(Role.STAFF)
 def hide_opinion(opinion_id: int):
     """Hide an opinion from the public, with a reason."""
-    opinion = _opinion_or_404(opinion_id)
+    opinion = db.get_or_404(Opinion, opinion_id)
     form = HideForm()
     if form.validate():
         try:
             services.hide_opinion(current_user, opinion, form.reason.data)
         except services.FeedbackError as error:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+            put_form_error(form, error, default_field="reason")
         else:
             db.session.commit()
             flash(_("The opinion is hidden."), "success")
@@ -66,7 +63,7 @@ def hide_opinion(opinion_id: int):
 @role_required(Role.STAFF)
 def restore_opinion(opinion_id: int):
     """Publish an opinion again, or keep it published and close its reports."""
-    opinion = _opinion_or_404(opinion_id)
+    opinion = db.get_or_404(Opinion, opinion_id)
     if not ConfirmForm().validate():
         abort(400)
     services.restore_opinion(current_user, opinion)
@@ -95,3 +92,57 @@ def staff_dashboard():
             (_("Gave feedback"), f.gave_feedback),
         ], width=240),
     )
+
+
+@bp.get("/actions")
+@role_required(Role.STAFF)
+def action_list():
+    """Every action with its opinions, status, and whether it takes feedback."""
+    actions = policy_services.all_actions()
+    return render_template(
+        "policy/staff_actions.html",
+        actions=actions,
+        counts=services.stance_counts_for([a.id for a in actions]),
+        switch_form=FeedbackSwitchForm(),
+    )
+
+
+@bp.post("/actions/<code>/feedback")
+@role_required(Role.STAFF)
+def switch_feedback(code: str):
+    """Open or close an action for feedback."""
+    action = policy_services.get_action(code)
+    if not FeedbackSwitchForm().validate():
+        abort(400)
+    open_ = request.form.get("open") == "1"
+    policy_services.set_feedback_open(current_user, action, open_)
+    db.session.commit()
+    flash(_("%(code)s is now open for feedback.", code=action.code) if open_
+          else _("%(code)s is now closed for feedback.", code=action.code), "success")
+    return redirect(url_for(".action_list", _anchor=f"action-{action.code}"))
+
+
+@bp.route("/actions/<code>/update", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def post_update(code: str):
+    """Report back on an action; residents who gave their opinion are told by mail."""
+    action = policy_services.get_action(code)
+    form = UpdateForm(status=action.status.value, progress=action.progress)
+    if request.method == "POST":
+        if form.validate():
+            try:
+                services.post_update(current_user, action, form.body.data,
+                                     form.status.data, form.progress.data)
+            except policy_services.PolicyError as error:
+                db.session.rollback()
+                put_form_error(form, error, default_field="body")
+            else:
+                db.session.commit()
+                flash(_("The update is published. Residents who gave their opinion on this "
+                        "action are told by mail."), "success")
+                return redirect(url_for("feedback.action_detail", code=action.code,
+                                        _anchor="updates-title"))
+        return render_template("policy/staff_update.html", action=action, form=form,
+                               updates=policy_services.action_updates(action)), 422
+    return render_template("policy/staff_update.html", action=action, form=form,
+                           updates=policy_services.action_updates(action))

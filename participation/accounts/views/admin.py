@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from participation.accounts import audit_log as audit_entries
 from participation.accounts import services
 from participation.accounts.access import role_required
 from participation.accounts.forms import (
@@ -18,9 +19,9 @@ from participation.accounts.forms import (
 )
 from participation.accounts.models import Role, User
 from participation.audit import services as audit_services
-from participation.events.views import page_number
+from participation.audit.access_log import logs_personal_data_view
+from participation.core.pagination import page_number
 from participation.extensions import db
-from participation.privacy.access_log import logs_personal_data_view
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,19 +46,12 @@ def users():
                            role_label=_role_label)
 
 
-def _get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/users/<int:user_id>")
 @role_required(Role.ADMIN)
 @logs_personal_data_view
 def user_detail(user_id: int):
     """One account: its roles, with buttons to grant and remove them."""
-    user = _get_user(user_id)
+    user = db.get_or_404(User, user_id)
     return _render_user(user, RoleForm(formdata=None))
 
 
@@ -73,7 +67,7 @@ def _render_user(user: User, form: RoleForm, status: int = 200):
 @role_required(Role.ADMIN)
 def grant_role(user_id: int):
     """Give the account a role; written to the audit log."""
-    user = _get_user(user_id)
+    user = db.get_or_404(User, user_id)
     form = RoleForm()
     if not form.validate():
         return _render_user(user, form, 422)
@@ -88,7 +82,7 @@ def grant_role(user_id: int):
 @role_required(Role.ADMIN)
 def revoke_role(user_id: int, role: str):
     """Take a role from the account; the last administrator keeps theirs."""
-    user = _get_user(user_id)
+    user = db.get_or_404(User, user_id)
     try:
         role_value = Role(role)
     except ValueError:
@@ -112,7 +106,7 @@ def audit_log():
     """The audit log, newest first, filtered by action, actor and dates."""
     form = AuditFilterForm(formdata=request.args)
     form.action.choices = [SelectChoice("", _("Any action"))] + [
-        SelectChoice(a) for a in audit_services.known_actions()
+        SelectChoice(a) for a in audit_entries.known_actions()
     ]
     filters: dict = {}
     if request.args:
@@ -121,7 +115,7 @@ def audit_log():
         field = getattr(form, name)
         if not field.errors and field.data:
             filters[name] = field.data
-    page = audit_services.find_entries(
+    page = audit_entries.find_entries(
         action=filters.get("action"),
         actor_email=filters.get("actor"),
         date_from=filters.get("date_from"),

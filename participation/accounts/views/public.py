@@ -26,22 +26,19 @@ from participation.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from participation.core.views import safe_next
+from participation.core.forms import put_form_error
+from participation.core.limits import FORM_LIMIT
+from participation.core.urls import safe_next
 from participation.database import begin_write
 from participation.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-#: Sign-in, sign-up and mail-sending forms are limited per address to slow down guessing.
-FORM_LIMIT = "10 per minute;50 per hour"
-
 
 def put_error_on_form(form, error: services.AccountError) -> None:
     """Show a service error next to the field it belongs to (or the first field)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        field = next(iter(f for f in form if f.type not in ("CSRFTokenField", "HiddenField")))
-    field.errors = [*field.errors, str(error.message)]
+    first = next(f.name for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+    put_form_error(form, error, default_field=first)
 
 
 def _home_after_sign_in() -> str:
@@ -154,7 +151,7 @@ def sign_out():
     """Sign out on this device."""
     logout_user()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("events.home"))
 
 
 # --- forgotten password ------------------------------------------------------------------

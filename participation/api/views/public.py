@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from participation.api.openapi import openapi_document
 from participation.events import services as event_services
@@ -120,7 +120,7 @@ def action_summary(action: PolicyAction, counts: dict | None = None) -> dict:
         "status": action.status.value,
         "progress": action.progress,
         "feedback_open": action.feedback_open,
-        "url": url_for("policy.action_detail", code=action.code, _external=True),
+        "url": url_for("feedback.action_detail", code=action.code, _external=True),
         "stance_counts": {stance.value: number for stance, number in counts.items()},
         "opinions": sum(counts.values()),
     }
@@ -147,10 +147,7 @@ def events():
 @bp.get("/events/<slug>")
 def event(slug: str):
     """One published event with the actions it discusses."""
-    try:
-        found = event_services.get_public_event(slug)
-    except event_services.EventNotFound:
-        abort(404)
+    found = event_services.get_public_event(slug)
     data = event_summary(found)
     data.update(
         description=found.description,
@@ -207,10 +204,7 @@ def actions():
 @bp.get("/actions/<code>")
 def action(code: str):
     """One policy action with its opinion counts and the city's updates on it."""
-    try:
-        found = policy_services.get_action(code)
-    except policy_services.PolicyNotFound:
-        abort(404)
+    found = policy_services.get_action(code)
     data = action_summary(found)
     data["updates"] = [
         {

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from participation.accounts.errors import AccountError
-from participation.accounts.views import FORM_LIMIT
+from participation.core.forms import put_form_error
+from participation.core.limits import FORM_LIMIT
 from participation.database import utcnow
 from participation.extensions import db, limiter
 from participation.privacy import services
@@ -43,12 +44,11 @@ def delete_account():
             services.delete_account(current_user._get_current_object(), form.password.data)
         except AccountError as error:
             db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            (target.errors if target is not None else form.form_errors).append(error.message)
+            put_form_error(form, error)
         else:
             db.session.commit()
             logout_user()
             flash(_("Your account is deleted. Thank you for taking part."), "success")
-            return redirect(url_for("core.home"), 303)
+            return redirect(url_for("events.home"), 303)
     status = 422 if form.errors or form.form_errors else 200
     return render_template("privacy/delete_account.html", form=form), status

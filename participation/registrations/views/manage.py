@@ -1,4 +1,5 @@
-"""The sign-up workspace of an event: counts, lists, changes by hand, capacity, messages."""
+"""The sign-up workspace of an event (counts, lists, changes by hand, capacity, messages)
+and the check-in at the door."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from flask_login import current_user
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
+from participation.audit.access_log import logs_personal_data_view
 from participation.audit.services import record
+from participation.core.forms import put_form_error
 from participation.events.manage_access import managed_event_or_abort
 from participation.extensions import db
-from participation.privacy.access_log import logs_personal_data_view
 from participation.registrations import organiser_messages as messages
 from participation.registrations import services
 from participation.registrations import workspace as ws
@@ -20,19 +22,11 @@ from participation.registrations.forms_manage import (
     CapacityForm,
     ManualRegistrationForm,
     MessageForm,
+    WalkInForm,
 )
 from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
 
 bp = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
-
-
-def _put_error(form, error) -> None:
-    """Put a service error on its form field, or flash it when it concerns no field."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
 
 
 def _waiting_positions(event) -> dict[int, int]:
@@ -112,7 +106,7 @@ def add(slug: str):
             )
         except services.RegistrationError as error:
             db.session.rollback()
-            _put_error(form, error)
+            put_form_error(form, error, flash_otherwise=True)
             return render_template("manage/registration_add.html", event=event, form=form), 422
         registration = result.registration
         record(current_user, "registration.add", registration, event_id=event.id)
@@ -183,7 +177,7 @@ def capacity(slug: str):
         promoted = services.change_capacity(event, form.capacity.data)
     except services.RegistrationError as error:
         db.session.rollback()
-        form.capacity.errors = [*form.capacity.errors, str(error.message)]
+        put_form_error(form, error, default_field="capacity")
         return _render_workspace(managed_event_or_abort(slug), form, 422)
     record(current_user, "event.capacity", event, capacity=form.capacity.data,
            promoted=len(promoted) or None)
@@ -239,7 +233,106 @@ def message(slug: str):
             count = len(messages.recipients(event, group))
         except messages.MessageError as error:
             db.session.rollback()
-            _put_error(form, error)
+            put_form_error(form, error, flash_otherwise=True)
     status = 422 if form.errors else 200
     return render_template("manage/message.html", event=event, form=form, preview=preview,
                            count=count), status
+
+
+#: Check-in at the door: find a registrant by name, e-mail, code or QR scan; walk-ins.
+checkin_bp = Blueprint("checkin", __name__, url_prefix="/manage/events/<slug>/check-in")
+
+
+def _render_check_in(event, walk_in: WalkInForm | None = None, status: int = 200):
+    q = (request.values.get("q") or "").strip()[:200]
+    results = ws.find_for_check_in(event, q) if q else []
+    if q:
+        record(current_user, "registrations.check_in_search", event, found=len(results))
+        db.session.commit()
+    return render_template(
+        "manage/check_in.html",
+        event=event,
+        q=q,
+        results=results,
+        counts=ws.workspace_counts(event),
+        walk_in=walk_in or WalkInForm(formdata=None),
+    ), status
+
+
+def _back_to_check_in(slug: str):
+    q = (request.form.get("q") or "").strip()
+    return redirect(url_for(".page", slug=slug, q=q or None))
+
+
+@checkin_bp.get("", endpoint="page")
+@role_required(Role.ORGANISER)
+@logs_personal_data_view
+def check_in_page(slug: str):
+    """The check-in page: a search box, the people found, and the counts."""
+    return _render_check_in(managed_event_or_abort(slug))
+
+
+@checkin_bp.post("/<int:registration_id>", endpoint="check_in")
+@role_required(Role.ORGANISER)
+def check_in_registration(slug: str, registration_id: int):
+    """Mark someone as present."""
+    event = managed_event_or_abort(slug)
+    registration = _registration_or_404(event, registration_id)
+    try:
+        services.check_in(registration)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back_to_check_in(slug)
+    db.session.commit()
+    flash(_("%(name)s is checked in.", name=registration.name or registration.code), "success")
+    return _back_to_check_in(slug)
+
+
+@checkin_bp.post("/<int:registration_id>/undo", endpoint="undo")
+@role_required(Role.ORGANISER)
+def undo_check_in(slug: str, registration_id: int):
+    """Take back a check-in made by mistake."""
+    event = managed_event_or_abort(slug)
+    registration = _registration_or_404(event, registration_id)
+    services.undo_check_in(registration)
+    db.session.commit()
+    flash(_("The check-in of %(name)s is undone.", name=registration.name or registration.code),
+          "success")
+    return _back_to_check_in(slug)
+
+
+@checkin_bp.post("/walk-in", endpoint="walk_in")
+@role_required(Role.ORGANISER)
+def walk_in(slug: str):
+    """Add someone who came without registering, and check them in at once."""
+    event = managed_event_or_abort(slug)
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        return _render_check_in(event, form, 422)
+    try:
+        result = services.register(
+            event,
+            name=form.name.data or None,
+            email=form.email.data or None,
+            source=RegistrationSource.WALK_IN,
+            consent=False,
+        )
+    except services.RegistrationError as error:
+        db.session.rollback()
+        put_form_error(form, error, default_field="name")
+        return _render_check_in(managed_event_or_abort(slug), form, 422)
+    registration = result.registration
+    if not result.created:
+        # Already registered under this address: check that registration in instead.
+        try:
+            services.check_in(registration)
+        except services.RegistrationError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for(".page", slug=slug, q=registration.code))
+    record(current_user, "registration.walk_in", registration, event_id=event.id)
+    db.session.commit()
+    flash(_("%(name)s is added and checked in.", name=registration.name or _("The walk-in")),
+          "success")
+    return redirect(url_for(".page", slug=slug))

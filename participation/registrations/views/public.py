@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -16,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from participation.core.forms import put_form_error
 from participation.core.limits import REGISTRATION_LIMIT
 from participation.database import utcnow
 from participation.events import calendars
@@ -29,10 +29,7 @@ bp = Blueprint("registrations", __name__)
 
 
 def _public_event(slug: str):
-    try:
-        return event_services.get_public_event(slug)
-    except event_services.EventNotFound:
-        abort(404)
+    return event_services.get_public_event(slug)
 
 
 def _signed_in_user():
@@ -87,11 +84,7 @@ def register(slug: str):
         return _render_closed(event, error.reason, 409)
     except services.RegistrationError as error:
         db.session.rollback()
-        field = getattr(form, error.field, None) if error.field else None
-        if field is not None:
-            field.errors = [*field.errors, str(error.message)]
-        else:
-            form.form_errors.append(str(error.message))
+        put_form_error(form, error)
         return _render_form(event, form, 422)
     db.session.commit()
     if not result.created:
@@ -192,7 +185,7 @@ def cancel(token: str):
         services.cancel(registration)
     except services.RegistrationError as error:
         db.session.rollback()
-        form.form_errors.append(str(error.message))
+        put_form_error(form, error)
         return render_template("registrations/cancel.html", form=form, **context), 422
     db.session.commit()
     flash(_("Your registration is cancelled. We have sent you a confirmation by mail."), "success")

@@ -16,11 +16,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from participation.core import atom
+from participation.core.forms import put_form_error
 from participation.core.limits import QUESTION_LIMIT
 from participation.core.page_cache import cached_page, memo
+from participation.core.pagination import page_number
 from participation.core.templating import event_when
 from participation.database import utcnow
 from participation.events import calendars, questions, services
@@ -29,8 +32,31 @@ from participation.events.models import EventLanguage
 from participation.events.structured_data import event_json_ld, share_tags
 from participation.extensions import db, limiter
 from participation.localized import current_language
+from participation.policy import follows
+from participation.policy import services as policy_services
 
 bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+@cached_page
+def home():
+    """Next events and the four top priorities."""
+    return render_template(
+        "home.html",
+        events=services.upcoming_events(6),
+        priorities=policy_services.top_priorities(),
+    )
+
+
+@bp.get("/priorities/<slug>")
+@cached_page
+def priority_detail(slug: str):
+    """One priority, its actions and the events about them."""
+    priority = policy_services.get_priority(slug)
+    events = services.find_events(services.EventFilter(priority_id=priority.id), per_page=20).items
+    return render_template("policy/priority.html", priority=priority, events=events,
+                           following=follows.is_following(current_user, priority))
 
 
 def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
@@ -61,14 +87,6 @@ def topic_names() -> list[tuple[str, str, str | None]]:
     return memo("topic_names", lambda: [
         (t.slug, t.name_nl, t.name_en) for t in services.all_topics()
     ])
-
-
-def page_number(args) -> int:
-    """Read the page number; anything odd means the first page."""
-    try:
-        return min(max(int(args.get("page", 1)), 1), 10_000)
-    except (TypeError, ValueError):
-        return 1
 
 
 @bp.get("/events")
@@ -110,10 +128,7 @@ def feed_links(topic=None) -> dict[str, str]:
 @cached_page
 def event_detail(slug: str):
     """Every fact about one event, and how to register."""
-    try:
-        event = services.get_public_event(slug)
-    except services.EventNotFound:
-        abort(404)
+    event = services.get_public_event(slug)
     url = url_for("events.event_detail", slug=slug, _external=True)
     ics_url = url_for("events.event_ics", slug=slug)
     return render_template(
@@ -130,10 +145,7 @@ def event_detail(slug: str):
 @bp.get("/events/<slug>.ics")
 def event_ics(slug: str):
     """The event as a calendar file."""
-    try:
-        event = services.get_public_event(slug)
-    except services.EventNotFound:
-        abort(404)
+    event = services.get_public_event(slug)
     url = url_for("events.event_detail", slug=slug, _external=True)
     return Response(
         calendars.event_calendar(event, url),
@@ -212,10 +224,7 @@ def topic_atom_feed(slug: str):
 @limiter.limit(QUESTION_LIMIT, methods=["POST"])
 def ask_question(slug: str):
     """A form that mails a question to the event's organisers (they answer by mail)."""
-    try:
-        event = services.get_public_event(slug)
-    except services.EventNotFound:
-        abort(404)
+    event = services.get_public_event(slug)
     form = QuestionForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -224,9 +233,7 @@ def ask_question(slug: str):
                                          form.question.data, current_language())
             except questions.QuestionError as error:
                 db.session.rollback()
-                field = getattr(form, error.field, None) if error.field else None
-                (field.errors if field is not None else form.form_errors).append(
-                    str(error.message))
+                put_form_error(form, error)
             else:
                 db.session.commit()
                 flash(_("Your question was sent to the organisers. They answer by mail."),

@@ -23,6 +23,8 @@ def doctor() -> None:
         click.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
         if not ok:
             problems.append(f"{name}: {detail}")
+    for warning in _warnings(app):
+        click.echo(f"WARN {warning}")
     if problems:
         click.echo(f"{len(problems)} problem(s) found.")
         sys.exit(1)
@@ -67,6 +69,25 @@ def _service_checks(app) -> list[tuple[str, bool, str]]:
     else:
         results.append(("rate limits", True, uri.split("@")[-1]))
     return results
+
+
+def _warnings(app) -> list[str]:
+    """What needs a look without being misconfigured: mail waiting too long (no worker?)."""
+    from datetime import timedelta
+
+    from participation.mail.sender import outbox_status
+
+    try:
+        oldest = outbox_status().oldest_pending
+    except Exception:  # noqa: BLE001 - the database check above reports it
+        return []
+    threshold = timedelta(minutes=int(app.config.get("OUTBOX_ALERT_MINUTES", 30)))
+    if oldest is not None and oldest > threshold:
+        minutes = int(oldest.total_seconds() // 60)
+        return [f"outbox: the oldest waiting mail is {minutes} minute(s) old; is a worker "
+                "running (flask --app participation worker) and the mail server reachable? "
+                "See flask --app participation outbox status"]
+    return []
 
 
 commands = [doctor]

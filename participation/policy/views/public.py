@@ -1,11 +1,14 @@
-"""Public pages of the policy note: priorities and actions, with their events."""
+"""Public pages of the policy note: the plans with their priorities and actions.
+
+A priority's own page lists its events (``events.priority_detail``) and an action's page
+shows opinions (``feedback.action_detail``): they live in the domains they need.
+"""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -19,7 +22,6 @@ from flask_login import current_user, login_required
 from participation.core import atom
 from participation.core.page_cache import cached_page
 from participation.database import utcnow
-from participation.events import services as event_services
 from participation.extensions import csrf, db
 from participation.localized import current_language
 from participation.policy import follows, services
@@ -34,43 +36,12 @@ def priority_list():
     return render_template("policy/priorities.html", documents=services.documents_with_priorities())
 
 
-@bp.get("/priorities/<slug>")
-@cached_page
-def priority_detail(slug: str):
-    """One priority, its actions and the events about them."""
-    try:
-        priority = services.get_priority(slug)
-    except services.PolicyNotFound:
-        abort(404)
-    events = event_services.find_events(
-        event_services.EventFilter(priority_id=priority.id), per_page=20
-    ).items
-    return render_template("policy/priority.html", priority=priority, events=events,
-                           following=follows.is_following(current_user, priority))
-
-
-@bp.get("/actions/<code>")
-@cached_page
-def action_detail(code: str):
-    """One policy action: progress, updates, residents' opinions, and the events about it."""
-    from participation.feedback.views.public import render_action_page
-
-    try:
-        action = services.get_action(code)
-    except services.PolicyNotFound:
-        abort(404)
-    return render_action_page(action)
-
-
 @bp.get("/actions/<code>/updates.atom")
 def action_updates_feed(code: str):
     """An Atom feed of what the city reports back on one action."""
-    try:
-        action = services.get_action(code)
-    except services.PolicyNotFound:
-        abort(404)
+    action = services.get_action(code)
     base = current_app.config["PUBLIC_BASE_URL"]
-    page_url = url_for("policy.action_detail", code=action.code, _external=True)
+    page_url = url_for("feedback.action_detail", code=action.code, _external=True)
     entries = [
         atom.Entry(
             id=atom.tag_uri(base, "action-update", update.id),
@@ -115,11 +86,8 @@ def _change_follow(subject, back: str):
 @login_required
 def follow_action(code: str):
     """Follow an action (or stop following it) without giving an opinion."""
-    try:
-        action = services.get_action(code)
-    except services.PolicyNotFound:
-        abort(404)
-    return _change_follow(action, url_for("policy.action_detail", code=action.code,
+    action = services.get_action(code)
+    return _change_follow(action, url_for("feedback.action_detail", code=action.code,
                                           _anchor="follow"))
 
 
@@ -127,11 +95,8 @@ def follow_action(code: str):
 @login_required
 def follow_priority(slug: str):
     """Follow every action of a priority (or stop following it)."""
-    try:
-        priority = services.get_priority(slug)
-    except services.PolicyNotFound:
-        abort(404)
-    return _change_follow(priority, url_for("policy.priority_detail", slug=priority.slug,
+    priority = services.get_priority(slug)
+    return _change_follow(priority, url_for("events.priority_detail", slug=priority.slug,
                                             _anchor="follow"))
 
 

@@ -1,0 +1,1 @@
+"""The api pages, one module per audience (public, manage, staff, admin)."""

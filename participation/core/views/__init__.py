@@ -1,0 +1,1 @@
+"""The core pages, one module per audience (public, manage, staff, admin)."""

@@ -1,0 +1,1 @@
+"""The events pages, one module per audience (public, manage, staff, admin)."""

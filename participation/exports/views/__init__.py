@@ -1,0 +1,1 @@
+"""The exports pages, one module per audience (public, manage, staff, admin)."""

@@ -1,0 +1,1 @@
+"""The policy pages, one module per audience (public, manage, staff, admin)."""

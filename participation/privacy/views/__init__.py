@@ -1,0 +1,1 @@
+"""The privacy pages, one module per audience (public, manage, staff, admin)."""

@@ -1,0 +1,1 @@
+"""The registrations pages, one module per audience (public, manage, staff, admin)."""
