@@ -158,3 +158,13 @@ def calendar_events(topic: Topic | None = None, limit: int = 500) -> list[Event]
     if topic is not None:
         query = query.where(Event.topic_id == topic.id)
     return list(db.session.scalars(query.order_by(Event.starts_at, Event.id).limit(limit)))
+
+
+def past_events(limit: int = 1000) -> list[Event]:
+    """Return published events that have ended, latest first (the archive)."""
+    return list(db.session.scalars(
+        sa.select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < utcnow())
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    ))

@@ -61,6 +61,7 @@ MATRIX: dict[str, Access] = {
     "events.topic_calendar_feed": EVERYONE,
     "policy.priority_list": EVERYONE,
     "events.atom_feed": EVERYONE,
+    "events.past_events": EVERYONE,
     "events.ask_question": EVERYONE,
     # Images: the renditions of an image whose key one knows (keys are unguessable).
     "images.rendition": EVERYONE,

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from participation.core import atom
 from participation.core.forms import put_form_error
+from participation.core.i18n import BRUSSELS
 from participation.core.limits import QUESTION_LIMIT
 from participation.core.page_cache import cached_page, memo
 from participation.core.pagination import page_number
@@ -122,6 +123,18 @@ def feed_links(topic=None) -> dict[str, str]:
         calendar = url_for("events.topic_calendar_feed", slug=topic.slug, _external=True)
         feed = url_for("events.topic_atom_feed", slug=topic.slug)
     return {"calendar": calendar, "webcal": calendars.webcal_url(calendar), "atom": feed}
+
+
+@bp.get("/events/past")
+@cached_page
+def past_events():
+    """The archive: events that took place, by year and then by topic."""
+    years: dict[int, dict] = {}
+    for event in services.past_events():
+        year = event.starts_at.astimezone(BRUSSELS).year
+        years.setdefault(year, {}).setdefault(event.topic.t("name"), []).append(event)
+    archive = [(year, sorted(topics.items())) for year, topics in years.items()]
+    return render_template("events/past.html", archive=archive)
 
 
 @bp.get("/events/<slug>")
