@@ -29,7 +29,7 @@ def test_events_download_holds_published_events_only_in_csv_and_json(client, mak
     make_event(title="Draft", status=EventStatus.DRAFT)
     db.session.commit()
     response = client.get("/open-data/events.csv")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert {r["title"] for r in rows} == {"Open", "'=cmd|' /C calc'!A0"}

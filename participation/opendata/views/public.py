@@ -29,10 +29,10 @@ def download(slug: str, fmt: str):
     """One dataset as CSV or JSON, generated from the live data."""
     if slug not in DATASETS or fmt not in FORMATS:
         abort(404)
-    mimetype = writers.FORMATS[fmt][0]
     return Response(
         stream_with_context(writers.chunks(sheet(slug), fmt)),
-        mimetype=mimetype,
+        # The full type with its charset: ``mimetype=`` would add a second charset.
+        content_type=writers.FORMATS[fmt][0],
         headers={
             "Content-Disposition": f'attachment; filename="{slug}.{fmt}"',
             "Cache-Control": "public, max-age=300",
