@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 MAIL_PORT ?= 8025
+# Links in mails point at the port `make run` serves on, unless a public address is given.
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 export FLASK_APP := participation
 
-.PHONY: run test test-pg lint bench install install-dev migrate clean translations
+.PHONY: run test test-fast test-pg lint bench install install-dev migrate clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,14 +35,21 @@ run: migrate
 	@echo "Mail sink on 127.0.0.1:$(MAIL_PORT): mails sent by the platform are printed below."
 	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Debugging & \
 	  sink=$$!; \
-	  MAIL_PORT=$(MAIL_PORT) $(BIN)/flask worker & \
+	  MAIL_PORT=$(MAIL_PORT) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/flask worker & \
 	  worker=$$!; \
 	  trap 'kill $$sink $$worker' EXIT INT TERM; \
-	  MAIL_PORT=$(MAIL_PORT) $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	  MAIL_PORT=$(MAIL_PORT) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Install the development dependencies and run the whole suite (SQLite unless TEST_DATABASE_URL is set).
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The edit loop: no browser, no live server, no real processes, no fuzzing or load tests;
+## SQLite (a database file per process) in two processes. `make test` stays the whole suite.
+test-fast: install-dev
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n 2 -m "not e2e and not slow" --ignore=tests/e2e \
+	  --ignore=tests/faults $(PYTEST_ARGS)
 
 ## The whole suite against the local PostgreSQL server.
 test-pg: install-dev

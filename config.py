@@ -50,6 +50,10 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'participation.db'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Seconds to wait for PostgreSQL to accept a connection before answering 503.
+    DATABASE_CONNECT_TIMEOUT = _int("DATABASE_CONNECT_TIMEOUT", 3)
+    #: Retry-After (seconds) of the 503 page shown while the database is unreachable.
+    DATABASE_RETRY_AFTER_SECONDS = _int("DATABASE_RETRY_AFTER_SECONDS", 30)
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
     BABEL_DEFAULT_LOCALE = i18n.DEFAULT_LANGUAGE
@@ -88,6 +92,14 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: A dead or hung Redis never stalls a request: short timeouts (seconds), then the same
+    #: limits are counted in memory until it answers again (participation.core.limits).
+    RATELIMIT_STORAGE_TIMEOUT = _float("RATELIMIT_STORAGE_TIMEOUT", 0.5)
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: Production refuses memory:// (limits would be counted per worker process) unless this
+    #: says the app runs as one single process.
+    RATELIMIT_MEMORY_ALLOWED = _bool("RATELIMIT_MEMORY_ALLOWED", False)
     #: Prefix of the rate-limit counters in shared storage (one per deployment sharing a Redis).
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "participation")
     #: Number of trusted proxies in front of the app that set X-Forwarded-For. 0 (the default)
@@ -117,6 +129,8 @@ class Config:
     PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 500)
     #: Follow other processes' changes through PostgreSQL LISTEN/NOTIFY.
     PAGE_CACHE_LISTEN = True
+    #: Nothing is served from the cache once its LISTEN connection has been silent this long.
+    PAGE_CACHE_LIVENESS_SECONDS = _float("PAGE_CACHE_LIVENESS_SECONDS", 3)
 
 
 class ProductionConfig(Config):

@@ -38,6 +38,14 @@ def progress_registrations(result) -> None:
           f"waiting {result.waiting}, counters match: {result.counters_match}", flush=True)
 
 
+def progress_slow_mail(result: dict) -> None:
+    print(f"  registrations with a {result['mail_delay_ms']} ms-per-message mail server: "
+          f"{result['registrations_per_s']:.0f}/s; the worker delivered "
+          f"{result['mails_delivered']} mail(s), {result['mails_left']} left, "
+          f"{result['drain_seconds_after_last_request']:.1f} s after the last request",
+          flush=True)
+
+
 def etag_of(url: str) -> str | None:
     """The ETag a page is served with, if any."""
     with urllib.request.urlopen(url, timeout=10) as response:
@@ -137,6 +145,13 @@ def table(results: dict) -> str:
             f"confirmed {registrations['confirmed']}, waiting {registrations['waiting']}, "
             f"failed {registrations['failed']}; counters match the rows: "
             f"{'yes' if registrations['counters_match'] else 'NO'}")
+        slow = registrations.get("slow_mail")
+        if slow:
+            lines.append(
+                f"  with a {slow['mail_delay_ms']} ms-per-message mail server and one worker: "
+                f"{slow['registrations_per_s']:.0f}/s (requests no longer wait for mail); "
+                f"{slow['mails_delivered']} mails delivered, the last "
+                f"{slow['drain_seconds_after_last_request']:.1f} s after the last request")
     export = results.get("exports", {})
     if export.get("skipped"):
         lines.append(f"opinions export: {export['skipped']}")

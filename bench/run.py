@@ -172,11 +172,20 @@ def measure_registrations(args, app: Server, url: str, conninfo: str) -> dict:
         note = "skipped: the registration form (POST /events/<slug>/register) is not in this app"
         print("  registrations:", note, flush=True)
         return {"skipped": note}
-    result = contention.run(app.base_url, dataset.CONTENTION_SLUG, conninfo,
-                            dataset.CONTENTION_CAPACITY, args.registrations,
-                            args.registration_concurrency)
+    def run_contention():
+        return contention.run(app.base_url, dataset.CONTENTION_SLUG, conninfo,
+                              dataset.CONTENTION_CAPACITY, args.registrations,
+                              args.registration_concurrency)
+
+    result = run_contention()
     report.progress_registrations(result)
-    return result.as_dict()
+    measured = result.as_dict()
+    # The same again with a mail server taking 200 ms per message and a worker delivering.
+    from bench import slow_mail
+
+    measured["slow_mail"] = slow_mail.measure(run_contention, app.env, conninfo)
+    report.progress_slow_mail(measured["slow_mail"])
+    return measured
 
 
 def measure_exports(app: Server, url: str, conninfo: str) -> dict:

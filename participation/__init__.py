@@ -14,9 +14,10 @@ from participation.accounts.views import admin as accounts_admin
 from participation.accounts.views import public as accounts_public
 from participation.api.views import public as api_public
 from participation.cli import register_cli
-from participation.core import errors, page_cache, security, templating
+from participation.core import errors, limits, page_cache, security, templating
 from participation.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from participation.core.views import public as core_public
+from participation.database import engine_options
 from participation.events.views import manage as events_manage
 from participation.events.views import public as events_public
 from participation.exports.views import manage as exports_manage
@@ -76,6 +77,11 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.config.from_object(CONFIGS.get(name, CONFIGS["development"]))
     os.makedirs(app.instance_path, exist_ok=True)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        str(app.config["SQLALCHEMY_DATABASE_URI"]),
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {},
+        app.config.get("DATABASE_CONNECT_TIMEOUT", 3),
+    )
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
     ext.login_manager.init_app(app)
@@ -84,6 +90,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     ext.babel.init_app(app, locale_selector=_select_locale)
     # Flask-Limiter keeps the key prefix of the first app it was bound to; take this app's.
     ext.limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
+    ext.limiter._storage_dead = False  # nor the previous app's storage outage
+    limits.configure_storage(app)
     ext.limiter.init_app(app)
     page_cache.init_app(app)
     if app.config.get("PROXY_FIX_X_FOR"):

@@ -43,11 +43,15 @@ def demo_load(if_empty: bool) -> None:
 def actions_import(file) -> None:
     """Create or update policy actions from a CSV file; a bad file changes nothing."""
     result = import_actions_csv(file)
-    if result.errors:
+    if not result.ok:
         db.session.rollback()
         for error in result.errors:
             click.echo(f"line {error.line}: {error.message}", err=True)
-        click.echo(f"{len(result.errors)} bad row(s); nothing was changed.", err=True)
+        if result.problems > len(result.errors):
+            click.echo(f"... and {result.problems - len(result.errors)} more problem(s).",
+                       err=True)
+        click.echo(f"{result.bad_rows} bad row(s) with {result.problems} problem(s); "
+                   "nothing was changed.", err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"{result.created} action(s) created, {result.updated} updated.")

@@ -69,23 +69,84 @@ class Base(DeclarativeBase):
     )
 
 
-def begin_write(session) -> None:
-    """Open the session's transaction as a write transaction.
+def engine_options(uri: str, options: dict, connect_timeout: int = 3) -> dict:
+    """Engine options that keep a dropped or unreachable database away from users.
 
-    SQLite serialises writers: the transaction starts with ``BEGIN IMMEDIATE`` so
-    that two writers never decide from the same count. PostgreSQL callers lock rows
-    with ``SELECT ... FOR UPDATE`` instead, so nothing is needed there.
+    Every pooled connection is checked before use (``pool_pre_ping``), so a connection the
+    server or the network dropped is replaced instead of failing a request; PostgreSQL
+    connections give up after ``connect_timeout`` seconds and use TCP keepalives.
+    """
+    options = {"pool_pre_ping": True, **options}
+    if uri.startswith("postgresql"):
+        connect_args = {
+            "connect_timeout": max(int(connect_timeout), 2),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
+        options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
+    return options
+
+
+class UnsavedWritesError(RuntimeError):
+    """``begin_write`` was called after the caller changed objects without flushing."""
+
+
+def _has_pending_writes(session: sa.orm.Session) -> bool:
+    return bool(session.new or session.deleted
+                or any(session.is_modified(obj) for obj in session.dirty))
+
+
+def begin_write(session) -> None:
+    """Make the session's transaction a write transaction, before any rule reads a count.
+
+    SQLite serialises writers: the transaction starts with ``BEGIN IMMEDIATE`` so that two
+    writers never decide from the same count (PostgreSQL callers lock rows with ``SELECT ...
+    FOR UPDATE`` instead). It never commits: a read-only transaction is rolled back (nothing
+    to lose) and begun again; a transaction that already wrote (flushed) holds the write lock
+    and simply goes on, so the caller's rollback still undoes everything.
+
+    :raises UnsavedWritesError: the session holds changes not yet flushed; call
+        ``begin_write`` before changing anything (the caller's work is never committed).
     """
     if isinstance(session, sa.orm.scoped_session):
         session = session()
+    if session.info.get("write_began"):
+        return
+    if _has_pending_writes(session):
+        raise UnsavedWritesError(
+            "begin_write() called with unsaved changes in the session: call it before "
+            "changing anything, or commit/roll back first"
+        )
     if session.in_transaction():
         conn = session.connection()
-        if conn.dialect.name == "sqlite" and not conn.info.get("immediate"):
-            # A read-only transaction was open: end it, so the write starts fresh.
-            session.commit()
-        else:
-            return
-    session.connection(execution_options={"sqlite_immediate": True})
+        if (conn.dialect.name == "sqlite" and not conn.info.get("immediate")
+                and not session.info.get("flushed_writes")):
+            session.rollback()  # only reads so far: nothing is lost
+            session.connection(execution_options={"sqlite_immediate": True})
+    else:
+        session.connection(execution_options={"sqlite_immediate": True})
+    session.info["write_began"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_flushed_writes(session, flush_context) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info["flushed_writes"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _note_bulk_writes(orm_execute_state) -> None:
+    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
+        orm_execute_state.session.info["flushed_writes"] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _forget_writes(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("write_began", None)
+        session.info.pop("flushed_writes", None)
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

@@ -61,13 +61,20 @@ def _service_checks(app) -> list[tuple[str, bool, str]]:
     except OSError as error:
         results.append(("smtp", False, f"{app.config['MAIL_SERVER']}:{app.config['MAIL_PORT']} "
                                         f"does not answer ({error})"))
+    from participation.core.limits import storage_answers
+
     uri = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
-    if app.config.get("ENV_NAME") == "production" and uri.startswith("memory"):
+    where = uri.split("@")[-1]
+    if not storage_answers(app):
+        results.append(("rate limits", False, f"{where} does not answer (limits are counted "
+                                              "in memory per process meanwhile)"))
+    elif (app.config.get("ENV_NAME") == "production" and uri.startswith("memory")
+          and not app.config.get("RATELIMIT_MEMORY_ALLOWED")):
         results.append(("rate limits", False,
                         "stored in memory: set RATELIMIT_STORAGE_URI=redis://... when several "
                         "app servers run"))
     else:
-        results.append(("rate limits", True, uri.split("@")[-1]))
+        results.append(("rate limits", True, where))
     return results
 
 

@@ -6,6 +6,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 from datetime import timedelta
@@ -17,12 +18,21 @@ from flask import g, request_started
 from config import database_url as normalise_database_url
 from participation import create_app
 from participation.accounts.models import Role, User, UserRole
+from participation.accounts.services import hash_password
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
+from participation.registrations import services as registration_services
+from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
 
 _counter = itertools.count(1)
+
+
+@functools.cache
+def password_hash(password: str) -> str:
+    """Hash each test password once: scrypt is slow on purpose (about 70 ms a hash)."""
+    return hash_password(password)
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +50,22 @@ def _schema(database_url):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        _stamp_migrations_head(app)
     yield
     with app.app_context():
         db.engine.dispose()
+
+
+def _stamp_migrations_head(app) -> None:
+    """Record the migrations' head as applied: the schema is the models', which
+    tests/test_migrations.py proves equal to the migrations (so /readyz sees it current)."""
+    from participation.core.readiness import migration_heads
+
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        for head in migration_heads(app):
+            conn.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
 
 
 def _empty_tables() -> None:
@@ -187,9 +210,7 @@ def make_user(app):
         user = User(email=email or f"person{n}@example.org", name=fields.pop("name", f"Person {n}"),
                     email_verified_at=utcnow() if verified else None, **fields)
         if password is not None:
-            from werkzeug.security import generate_password_hash
-
-            user.password_hash = generate_password_hash(password)
+            user.password_hash = password_hash(password)
         user.roles = [UserRole(role=Role(r)) for r in roles]
         db.session.add(user)
         db.session.flush()
@@ -304,5 +325,47 @@ def make_opinion(app, make_user):
         db.session.add(opinion)
         db.session.flush()
         return opinion
+
+    return make
+
+
+@pytest.fixture
+def make_registration(app):
+    """Register someone through the registration service, so counters and rules hold.
+
+    ``status`` is what the test expects: WAITING needs a full event (the service decides),
+    CANCELLED registers and then cancels. ``checked_in`` checks the person in through the
+    service. ``code`` swaps the random check-in code for one a test can type. Someone
+    registered online for an event that has already started registered the day before.
+    """
+
+    def make(event: Event, *, name: str | None = None, email=..., user: User | None = None,
+             status: RegistrationStatus = RegistrationStatus.CONFIRMED,
+             checked_in: bool = False, code: str | None = None,
+             source: RegistrationSource = RegistrationSource.ONLINE, locale: str = "nl",
+             created_at=None, **needs) -> Registration:
+        n = next(_counter)
+        now = created_at
+        if now is None and source == RegistrationSource.ONLINE and event.starts_at <= utcnow():
+            now = event.starts_at - timedelta(days=1)
+        result = registration_services.register(
+            event,
+            name=name if name is not None else (user.name if user else f"Resident {n}"),
+            email=(user.email if user else f"resident{n}@example.org") if email is ... else email,
+            user=user, source=source, locale=locale, now=now, **needs,
+        )
+        registration = result.registration
+        if status == RegistrationStatus.CANCELLED:
+            registration_services.cancel(registration, now=now)
+        elif registration.status != RegistrationStatus(status):
+            raise AssertionError(
+                f"the service made this registration {registration.status.value}, not "
+                f"{RegistrationStatus(status).value}: fill the event first (capacity=...)")
+        if checked_in and registration.checked_in_at is None:
+            registration_services.check_in(registration, now=now)
+        if code:
+            registration.code = code
+            db.session.flush()
+        return registration
 
     return make

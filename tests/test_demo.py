@@ -70,8 +70,9 @@ def test_demo_accounts_hold_their_roles(app):
     load_demo(NOW)
 
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
-    assert users["organiser@example.org"].role_names == {Role.ORGANISER}
-    assert users["staff@example.org"].role_names == {Role.STAFF}
+    # Created like any account made on the command line: residents with a role added.
+    assert users["organiser@example.org"].role_names == {Role.RESIDENT, Role.ORGANISER}
+    assert users["staff@example.org"].role_names == {Role.RESIDENT, Role.STAFF}
     assert users["admin@example.org"].is_admin
     assert all(u.email_verified and u.password_hash is None for u in users.values())
 

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -17,19 +16,42 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from participation.accounts.errors import AccountError
 from participation.accounts.models import AgeBand, Role
-from participation.core.forms import HoneypotMixin, OptionalChoice
+from participation.accounts.services import check_password_rules, normalise_email
+from participation.core.forms import CalendarDateField, HoneypotMixin, OptionalChoice
 
 EMAIL_REQUIRED = _l("Enter your e-mail address.")
 PASSWORD_REQUIRED = _l("Enter your password.")
+
+
+class Rule:
+    """Check a field with the service's own rule, so that a form reports every field's
+    problem in one answer instead of the service's first one after the form passed."""
+
+    def __init__(self, check) -> None:
+        self.check = check
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return  # DataRequired has said so already
+        try:
+            self.check(field.data)
+        except AccountError as error:
+            raise ValidationError(str(error.message)) from error
+
+
+VALID_ADDRESS = Rule(normalise_email)
+STRONG_PASSWORD = Rule(check_password_rules)
 
 
 class SignUpForm(HoneypotMixin, FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                     Length(max=120)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(EMAIL_REQUIRED),
-                                                         Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
+                                                         Length(max=254), VALID_ADDRESS])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")),
+                                                         STRONG_PASSWORD])
 
 
 class SignInForm(FlaskForm):
@@ -44,12 +66,13 @@ class EmailForm(FlaskForm):
     """Forgot password and resend verification: only an address."""
 
     email = EmailField(_l("E-mail address"), validators=[DataRequired(EMAIL_REQUIRED),
-                                                         Length(max=254)])
+                                                         Length(max=254), VALID_ADDRESS])
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
-                             validators=[DataRequired(_l("Choose a new password."))])
+                             validators=[DataRequired(_l("Choose a new password.")),
+                                         STRONG_PASSWORD])
 
 
 AGE_BAND_LABELS = {
@@ -96,7 +119,7 @@ class ProfileForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     new_email = EmailField(_l("New e-mail address"),
                            validators=[DataRequired(_l("Enter your new e-mail address.")),
-                                       Length(max=254)])
+                                       Length(max=254), VALID_ADDRESS])
     current_password = PasswordField(_l("Your current password"),
                                      validators=[DataRequired(PASSWORD_REQUIRED)])
 
@@ -105,7 +128,8 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Your current password"),
                                      validators=[DataRequired(PASSWORD_REQUIRED)])
     new_password = PasswordField(_l("New password"),
-                                 validators=[DataRequired(_l("Choose a new password."))])
+                                 validators=[DataRequired(_l("Choose a new password.")),
+                                             STRONG_PASSWORD])
 
 
 def role_choices(roles=tuple(Role)) -> list[SelectChoice]:
@@ -134,8 +158,8 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), choices=[], validators=[OptionalChoice()],
                          validate_choice=False)
     actor = SearchField(_l("Done by (e-mail address)"), validators=[Optional(), Length(max=254)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("Until"), validators=[Optional()])
+    date_from = CalendarDateField(_l("From"), validators=[Optional()])
+    date_to = CalendarDateField(_l("Until"), validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -219,11 +219,16 @@ def reset_password(token: str, new_password: str, now: datetime | None = None) -
     return user
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Replace the password after checking the current one; other sessions end."""
+def check_current_password(user: User, current_password: str | None) -> None:
+    """Raise WrongPassword unless ``current_password`` is the account's password."""
     if not user.password_hash or not check_password_hash(user.password_hash,
                                                          current_password or ""):
         raise WrongPassword(_l("Your current password is not correct."), field="current_password")
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Replace the password after checking the current one; other sessions end."""
+    check_current_password(user, current_password)
     check_password_rules(new_password, field="new_password")
     _set_password(user, new_password)
     db.session.flush()
@@ -247,9 +252,7 @@ def request_email_change(user: User, new_email: str, current_password: str,
     the requester sees the same answer, so this cannot be used to probe addresses.
     """
     new_email = normalise_email(new_email, field="new_email")
-    if not user.password_hash or not check_password_hash(user.password_hash,
-                                                         current_password or ""):
-        raise WrongPassword(_l("Your current password is not correct."), field="current_password")
+    check_current_password(user, current_password)
     if new_email == user.email:
         raise AccountError(_l("This is already your e-mail address."), field="new_email")
     owner = find_user_by_email(new_email)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -37,6 +38,7 @@ TITLES = {
     413: lambda: _("What you sent is too large"),
     429: lambda: _("Too many requests"),
     500: lambda: _("Something went wrong on our side"),
+    503: lambda: _("The site is unavailable for a moment"),
 }
 
 EXPLANATIONS = {
@@ -48,7 +50,12 @@ EXPLANATIONS = {
     413: lambda: _("Make the text or file smaller and try again."),
     429: lambda: _("You tried this too often in a short time. Wait a minute and try again."),
     500: lambda: _("We have been told and will look into it. Please try again in a moment."),
+    503: lambda: _("We cannot reach our database right now, so nothing was saved. "
+                   "Please try again in a minute."),
 }
+
+#: What a lost, refused or unreachable database raises (also a locked SQLite database).
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 def register(app: Flask) -> None:
@@ -61,6 +68,21 @@ def register(app: Flask) -> None:
         text = _("For your safety, a form can only be sent from this site during the same "
                  "visit. Go back, reload the page and send the form again.")
         return render_template("errors/error.html", code=400, title=title, text=text), 400
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def _database_unavailable(error: Exception):
+        # One line per request, no traceback: an outage must not flood the log.
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        app.logger.warning("database unavailable, answered 503: %s %s (%s)", request.method,
+                           request.path, detail[0] if detail else type(error).__name__)
+        _forget_session_state()
+        retry_after = {"Retry-After": str(app.config.get("DATABASE_RETRY_AFTER_SECONDS", 30))}
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Service Unavailable", "status": 503}), 503, retry_after
+        page = render_template("errors/error.html", code=503, title=TITLES[503](),
+                               text=EXPLANATIONS[503]())
+        return page, 503, retry_after
 
     @app.errorhandler(NotFound)
     def _not_found(error: NotFound):
@@ -89,3 +111,14 @@ def register(app: Flask) -> None:
                             text=EXPLANATIONS[500]()),
             500,
         )
+
+
+def _forget_session_state() -> None:
+    """Roll back, and render the error page as a visitor (loading the user needs the database)."""
+    from participation.extensions import login_manager
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+        db.session.invalidate()
+    g._login_user = login_manager.anonymous_user()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, StringField
+from wtforms import DateField, IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
 
 
@@ -53,8 +53,30 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
             self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
-        super().process_formdata(valuelist)
+            raise ValueError(_named(_l("Enter %(field)s as a whole number, for example 12."),
+                                   self))
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_named(_l("Enter %(field)s as a whole number, for example 12."),
+                                    self)) from error
+
+
+class CalendarDateField(DateField):
+    """A ``DateField`` whose error names the field and shows the format, instead of WTForms'
+    generic "Not a valid date value."."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_named(_l("Enter %(field)s as a date, for example 2026-05-14."),
+                                    self)) from error
+
+
+def _named(message, field) -> str:
+    """Fill a message's %(field)s with the field's label, in lower case."""
+    return str(message) % {"field": str(field.label.text).lower()}
 
 
 def put_form_error(form, error, default_field: str | None = None, *,

@@ -10,7 +10,9 @@ log) bumps a *content version*. The process that commits bumps it right after th
 on PostgreSQL the transaction also runs ``NOTIFY participation_content``, delivered to
 every other process (gunicorn workers, other app servers) exactly when the change becomes
 visible, and each process listens on its own connection. Until the listener is connected
-(or after it lost its connection) nothing is served from the cache. Because pages also
+(or after it lost its connection) nothing is served from the cache; a heartbeat on that
+connection detects within ``PAGE_CACHE_LIVENESS_SECONDS`` (3) a connection that died
+silently, and going off and coming back are logged. Because pages also
 depend on the clock (past events leave the list, registration opens and closes), an entry
 lives at most ``PAGE_CACHE_SECONDS``. SQLite has no notifications: there, with several
 processes, another process's change shows after at most ``PAGE_CACHE_SECONDS``.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -78,6 +81,14 @@ class PageCache:
         self._listener_pid: int | None = None
         self._needs_listener = False
         self._conninfo: str | None = None
+        #: Seconds between heartbeats on the LISTEN connection, and the longest silence
+        #: before the cache stops serving.
+        self.heartbeat = float(app.config.get("PAGE_CACHE_HEARTBEAT_SECONDS", 1))
+        self.liveness = float(app.config.get("PAGE_CACHE_LIVENESS_SECONDS", 3))
+        self._alive_at = 0.0
+        self._listener_fd: int | None = None
+        #: Going off was logged; coming back will be.
+        self._off_reported = False
 
     # Freshness -------------------------------------------------------------------------
 
@@ -96,7 +107,16 @@ class PageCache:
             return True
         if self._listener_pid != os.getpid():
             self._start_listener()
-        return self.listening
+        if not self.listening:
+            return False
+        if time.monotonic() - self._alive_at > self.liveness:
+            self._lost_silently()
+            return False
+        return True
+
+    def stop_listening(self) -> None:
+        """Let this process's listener thread end (it checks between heartbeats)."""
+        self._listener_pid = None
 
     def _start_listener(self) -> None:
         self._listener_pid = os.getpid()
@@ -104,8 +124,34 @@ class PageCache:
         thread = threading.Thread(target=self._listen, name="page-cache-listener", daemon=True)
         thread.start()
 
+    def _lost_silently(self) -> None:
+        """The LISTEN connection stopped answering: stop serving, drop it so it reconnects."""
+        with self._lock:
+            if not self.listening:
+                return
+            self.listening = False
+            self.version += 1
+            self._entries.clear()
+            self._memos.clear()
+            fd = self._listener_fd
+            self._off_reported = True
+        log.warning("page cache off: the LISTEN connection has not answered for %.0f s",
+                    time.monotonic() - self._alive_at)
+        if fd is not None:
+            try:
+                # Wake the listener blocked on a dead connection: it then reconnects.
+                with socket.socket(fileno=os.dup(fd)) as connection:
+                    connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
     def _listen(self) -> None:
-        """Follow NOTIFY on the content channel; serve nothing while not connected."""
+        """Follow NOTIFY on the content channel; serve nothing while not connected.
+
+        A heartbeat (``SELECT 1`` every second) proves the connection alive; when it has not
+        answered for ``PAGE_CACHE_LIVENESS_SECONDS`` the cache stops serving (see
+        :meth:`usable`), and the connection is dropped and made again.
+        """
         import psycopg
 
         pid = os.getpid()
@@ -113,20 +159,32 @@ class PageCache:
         while self._listener_pid == pid:
             try:
                 with psycopg.connect(self._conninfo, autocommit=True,
-                                     connect_timeout=10) as conn:
+                                     connect_timeout=max(int(self.liveness), 2)) as conn:
+                    self._listener_fd = conn.pgconn.socket
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.bump()
+                    self._alive_at = time.monotonic()
                     self.listening = True
+                    if self._off_reported:
+                        log.warning("page cache on again: following changes")
+                    self._off_reported = False
                     pause = 1.0
-                    for _ in conn.notifies():
-                        self.bump()
+                    while self._listener_pid == pid:
+                        for _ in conn.notifies(timeout=self.heartbeat, stop_after=1):
+                            self.bump()
+                        conn.execute("SELECT 1")
+                        self._alive_at = time.monotonic()
             except Exception as error:  # noqa: BLE001 - any failure: stop serving, retry
-                if self.listening or pause == 1.0:
-                    log.warning("page cache off: cannot follow changes (%s)", error)
+                if not self._off_reported:
+                    log.warning("page cache off: cannot follow changes (%s)",
+                                str(error).strip().splitlines()[0] if str(error) else
+                                type(error).__name__)
+                self._off_reported = True
+            self._listener_fd = None
             self.listening = False
             self.bump()
             time.sleep(pause)
-            pause = min(pause * 2, 30.0)
+            pause = min(pause * 2, 5.0)
 
     # Storage ---------------------------------------------------------------------------
 

@@ -32,6 +32,14 @@ def configuration_problems(app: Flask) -> list[str]:
         )
     if not app.config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE is off")
+    limits_uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    if (app.config.get("RATELIMIT_ENABLED", True) and limits_uri.startswith("memory")
+            and not app.config.get("RATELIMIT_MEMORY_ALLOWED")):
+        problems.append(
+            "RATELIMIT_STORAGE_URI is memory://: with several worker processes each counts "
+            "its own limits; use redis://... or set RATELIMIT_MEMORY_ALLOWED=true when the "
+            "app runs as one single process"
+        )
     return problems
 
 

@@ -88,3 +88,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["language_switch_url"] = language_switch_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from participation.core import error_state
+
+    error_state.register(app)

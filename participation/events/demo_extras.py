@@ -1,4 +1,5 @@
-"""Demo content of issue 18 (venues, ...), kept as data and loaded through the services."""
+"""Demo content of issue 18 (venues, contacts, images, followers): data files in
+``participation/demo/`` loaded through the services."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from participation.places.models import Venue
 from participation.policy import follows
 from participation.policy.models import PolicyAction, Priority
 
-DATA = Path(__file__).resolve().parents[1] / "demo_data"
+DATA = Path(__file__).resolve().parents[1] / "demo"
 
 
 def load_demo_venues() -> int:

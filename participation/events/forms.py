@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     SearchField,
     SelectField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from participation.core.forms import HoneypotMixin, OptionalChoice
+from participation.core.forms import CalendarDateField, HoneypotMixin, OptionalChoice
 from participation.events.models import EventLanguage
 from participation.events.services import EARLIEST_DATE, LATEST_DATE
 from participation.places.models import DISTRICTS
@@ -44,8 +43,8 @@ class EventFilterForm(FlaskForm):
     q = SearchField(_l("Search"), validators=[Optional(), Length(max=100)])
     topic = SelectField(_l("Topic"), choices=[], validate_choice=True,
                         validators=[OptionalChoice()])
-    date_from = DateField(_l("From"), validators=[Optional(), within_calendar])
-    date_to = DateField(_l("Until"), validators=[Optional(), within_calendar])
+    date_from = CalendarDateField(_l("From"), validators=[Optional(), within_calendar])
+    date_to = CalendarDateField(_l("Until"), validators=[Optional(), within_calendar])
     language = SelectField(
         _l("Language of the event"),
         choices=[

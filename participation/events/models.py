@@ -161,6 +161,11 @@ class Event(Bilingual, db.Model):
         return self.image or self.topic.image
 
     @property
+    def has_ended(self) -> bool:
+        """Whether the event is over: it has no places to offer any more."""
+        return self.ends_at <= utcnow()
+
+    @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.confirmed_count >= self.capacity
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from participation.accounts.models import Role, User
 from participation.audit.services import record
 from participation.core.errors import DomainError
-from participation.database import utcnow
+from participation.database import begin_write, utcnow
 from participation.events import signals
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
 from participation.events.venues import copy_onto
@@ -229,6 +229,8 @@ def create_event(details: EventDetails, *, by: User) -> Event:
 
 def update_event(event: Event, details: EventDetails, *, by: User) -> Event:
     """Change an event's details; changing the capacity follows the registration rules."""
+    # Open the write transaction before changing anything: the capacity rule locks the event.
+    begin_write(db.session())
     if event.status == EventStatus.CANCELLED:
         raise EventError(_l("A cancelled event can no longer be changed."))
     _check_rules(details)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
-from participation.core.forms import OptionalChoice
-from participation.events.forms import within_calendar
+from participation.core.forms import CalendarDateField, OptionalChoice
 
 
 class ExportForm(FlaskForm):
@@ -42,8 +41,8 @@ class ExportForm(FlaskForm):
         SelectChoice("published", _l("Published")),
         SelectChoice("hidden", _l("Hidden")),
     ])
-    date_from = DateField(_l("Given from"), validators=[Optional(), within_calendar])
-    date_to = DateField(_l("Given until"), validators=[Optional(), within_calendar])
+    date_from = CalendarDateField(_l("Given from"), validators=[Optional()])
+    date_to = CalendarDateField(_l("Given until"), validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -33,6 +33,12 @@ class Column:
     description: str
     #: Holds personal data: only in exports made by an admin.
     personal: bool = False
+    #: The heading people read (translated); exports for programs head columns with the key.
+    label: str | None = None
+
+    @property
+    def heading(self) -> str:
+        return str(self.label) if self.label is not None else self.key
 
 
 @dataclass
@@ -71,7 +77,7 @@ def csv_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(UTF8_BOM)
-    writer.writerow([neutralise_cell(c.key) for c in sheet.columns])
+    writer.writerow([neutralise_cell(c.heading) for c in sheet.columns])
     # The header goes out at once, before the first row is read.
     yield buffer.getvalue().encode("utf-8")
     buffer.seek(0)
@@ -127,7 +133,8 @@ def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[b
         for sheet in sheets:
             worksheet = workbook.add_worksheet(sheet.name[:31])
             for col, column in enumerate(sheet.columns):
-                worksheet.write_string(0, col, column.key, bold)
+                worksheet.write_string(0, col, neutralise_cell(column.heading), bold)
+            worksheet.freeze_panes(1, 0)
             for row_number, row in enumerate(sheet.rows, start=1):
                 for col, column in enumerate(sheet.columns):
                     value = _safe(row.get(column.key))

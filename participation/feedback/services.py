@@ -32,6 +32,7 @@ from participation.policy import services as policy_services
 from participation.policy.mails import queue_update_mail
 from participation.policy.models import ActionUpdate, PolicyAction
 from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.services import person_registrations
 
 REPORT_REASON_MAX_LENGTH = 500
 HIDE_REASON_MAX_LENGTH = 500
@@ -71,11 +72,8 @@ def _require_open(action: PolicyAction) -> None:
 
 
 def user_registrations(user: User) -> sa.Select:
-    """Build the query for a user's active registrations (linked by account or by e-mail)."""
-    return sa.select(Registration).where(
-        sa.or_(Registration.user_id == user.id, Registration.email == user.email.lower()),
-        Registration.status != RegistrationStatus.CANCELLED,
-    )
+    """Build the query for a user's registrations that are not cancelled."""
+    return person_registrations(user).where(Registration.status != RegistrationStatus.CANCELLED)
 
 
 def events_for_opinion(user: User, now: datetime | None = None) -> list[Event]:

@@ -3,14 +3,15 @@
 The file has a header row with the columns ``code, priority, title_nl, title_en,
 summary_nl, summary_en, status, progress, feedback_open`` (in any order). Each row
 fully describes one action: it is created when its code is new and updated otherwise.
-Every row is checked before anything is written, so a file with one bad row changes
-nothing and every bad row is reported with its line number (the header is line 1).
+A file with one bad row changes nothing (the rows are written in batches in one
+transaction that the caller rolls back); bad rows are counted and the first
+``MAX_REPORTED_PROBLEMS`` problems are reported with their line number (the header is
+line 1).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -48,17 +49,37 @@ class RowError:
     message: str
 
 
+#: Rows written per batch: memory stays flat and no statement nears the parameter limit.
+BATCH_SIZE = 1000
+#: Problems kept (and reported) at most; the rest are only counted.
+MAX_REPORTED_PROBLEMS = 100
+
+
 @dataclass
 class ImportResult:
     """What an import did, or why it did nothing."""
 
     created: int = 0
     updated: int = 0
+    #: The first ``MAX_REPORTED_PROBLEMS`` problems, in file order.
     errors: list[RowError] = field(default_factory=list)
+    #: Rows with at least one problem (the header counts as a row).
+    bad_rows: int = 0
+    #: Every problem found, reported or not.
+    problems: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
+
+    def add_problems(self, line: int, messages: list[str]) -> None:
+        """Record the problems of one row."""
+        if not messages:
+            return
+        self.bad_rows += 1
+        self.problems += len(messages)
+        room = MAX_REPORTED_PROBLEMS - len(self.errors)
+        self.errors.extend(RowError(line, message) for message in messages[:max(room, 0)])
 
 
 @dataclass
@@ -71,43 +92,35 @@ class _ActionRow:
 
 
 def import_actions_csv(stream: TextIO) -> ImportResult:
-    """Create or update policy actions from CSV text; write nothing if any row is bad."""
-    result = ImportResult()
-    try:
-        text = stream.read()
-    except UnicodeDecodeError:
-        result.errors.append(RowError(1, _("The file is not UTF-8 text.")))
-        return result
-    if text.startswith(BOM):
-        text = text[len(BOM) :]
-    if not text.strip():
-        result.errors.append(
-            RowError(
-                1,
-                _(
-                    "The file is empty: expected a header row with the columns %(columns)s.",
-                    columns=", ".join(COLUMNS),
-                ),
-            )
-        )
-        return result
+    """Create or update policy actions from CSV text; leave nothing to commit if a row is bad.
 
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    The file is read row by row and written in batches of ``BATCH_SIZE`` inside the caller's
+    transaction, so any size fits in flat memory. Once a row is bad nothing more is written
+    and the caller must roll back (the CLI does): a file with a bad row changes nothing.
+    """
+    result = ImportResult()
+    reader = csv.reader(_without_bom(stream), strict=True)
     try:
-        header = next(reader)
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        result.add_problems(1, [_("The file is not UTF-8 text.")])
+        return result
     except csv.Error as exc:
-        result.errors.append(
-            RowError(1, _("The header row cannot be read: %(reason)s", reason=str(exc)))
-        )
+        result.add_problems(1, [_("The header row cannot be read: %(reason)s", reason=str(exc))])
+        return result
+    if header is None or not any(cell.strip() for cell in header):
+        result.add_problems(1, [_(
+            "The file is empty: expected a header row with the columns %(columns)s.",
+            columns=", ".join(COLUMNS),
+        )])
         return result
     header = [name.strip().lower() for name in header]
-    header_errors = _check_header(header)
-    if header_errors:
-        result.errors.extend(RowError(1, message) for message in header_errors)
+    result.add_problems(1, _check_header(header))
+    if not result.ok:
         return result
 
     priorities = {p.slug: p for p in db.session.scalars(sa.select(Priority))}
-    rows: list[_ActionRow] = []
+    batch: list[_ActionRow] = []
     first_line_of_code: dict[str, int] = {}
     end_of_previous = reader.line_num
     while True:
@@ -116,49 +129,53 @@ def import_actions_csv(stream: TextIO) -> ImportResult:
             cells = next(reader)
         except StopIteration:
             break
+        except UnicodeDecodeError:
+            result.add_problems(line, [_("The file is not UTF-8 text.")])
+            break
         except csv.Error as exc:
-            result.errors.append(
-                RowError(line, _("The row cannot be read: %(reason)s", reason=str(exc)))
-            )
+            result.add_problems(line, [_("The row cannot be read: %(reason)s", reason=str(exc))])
             break
         end_of_previous = reader.line_num
         if not cells or all(not cell.strip() for cell in cells):
             continue  # blank lines are allowed, e.g. at the end of the file
         if len(cells) != len(header):
-            result.errors.append(
-                RowError(
-                    line,
-                    _(
-                        "The row has %(found)d fields; expected %(expected)d, "
-                        "one for each column of the header.",
-                        found=len(cells),
-                        expected=len(header),
-                    ),
-                )
-            )
+            result.add_problems(line, [_(
+                "The row has %(found)d fields; expected %(expected)d, "
+                "one for each column of the header.",
+                found=len(cells),
+                expected=len(header),
+            )])
             continue
         record = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         messages, row = _validate(record, priorities)
         code = record["code"].upper()
         if code in first_line_of_code:
-            messages.append(
-                _(
-                    "code: %(code)s already appears on line %(line)d.",
-                    code=code,
-                    line=first_line_of_code[code],
-                )
-            )
+            messages.append(_(
+                "code: %(code)s already appears on line %(line)d.",
+                code=code,
+                line=first_line_of_code[code],
+            ))
         elif code:
             first_line_of_code[code] = line
-        if messages:
-            result.errors.extend(RowError(line, message) for message in messages)
-        else:
-            rows.append(row)
-
-    if result.errors:
-        return result
-    _write(rows, result)
+        result.add_problems(line, messages)
+        if result.ok and row is not None:
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                _write(batch, result)
+                batch = []
+    if result.ok:
+        _write(batch, result)
     return result
+
+
+def _without_bom(stream: TextIO):
+    """Yield the lines of the stream without a leading byte order mark."""
+    first = True
+    for text in stream:
+        if first and text.startswith(BOM):
+            text = text[len(BOM):]
+        first = False
+        yield text
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -281,22 +298,28 @@ def _validate(
 
 
 def _write(rows: list[_ActionRow], result: ImportResult) -> None:
-    """Create or update the actions of validated rows, then flush."""
-    existing = {}
-    if rows:
-        query = sa.select(PolicyAction).where(PolicyAction.code.in_([row.code for row in rows]))
-        existing = {action.code: action for action in db.session.scalars(query)}
+    """Create or update the actions of one batch of validated rows, flush, forget them."""
+    if not rows:
+        return
+    query = sa.select(PolicyAction).where(PolicyAction.code.in_([row.code for row in rows]))
+    existing = {action.code: action for action in db.session.scalars(query)}
+    new = []
     for row in rows:
         action = existing.get(row.code)
         if action is None:
-            db.session.add(PolicyAction(code=row.code, priority=row.priority, **row.values))
-            result.created += 1
+            new.append({"code": row.code, "priority_id": row.priority.id, **row.values})
             continue
         changed = {name: v for name, v in row.values.items() if getattr(action, name) != v}
         if action.priority_id != row.priority.id:
-            changed["priority"] = row.priority
+            changed["priority_id"] = row.priority.id
         if changed:
             for name, value in changed.items():
                 setattr(action, name, value)
             result.updated += 1
+    if new:
+        # One multi-row INSERT per batch; the actions need not live in the session.
+        db.session.execute(sa.insert(PolicyAction), new)
+        result.created += len(new)
     db.session.flush()
+    for action in existing.values():
+        db.session.expunge(action)

@@ -39,9 +39,7 @@ def _value(enum_value) -> str | None:
 def registrations_of(user: User) -> list[Registration]:
     """Return every registration of the account, linked by account or by its address."""
     return list(db.session.scalars(
-        sa.select(Registration)
-        .where(sa.or_(Registration.user_id == user.id, Registration.email == user.email))
-        .order_by(Registration.id)
+        registration_services.person_registrations(user).order_by(Registration.id)
     ))
 
 

@@ -118,6 +118,7 @@ def event_cancelled(registration: Registration) -> OutboxMessage:
         "registration_event_cancelled",
         registration,
         _l("Cancelled: %(title)s", title=registration.event.title),
+        events_url=public_url("events.event_list"),
     )
 
 

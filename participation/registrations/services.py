@@ -276,17 +276,32 @@ def _position_if_waiting(registration: Registration) -> int | None:
     return waiting_list_position(registration)
 
 
+def waiting_list(event_id: int) -> sa.Select:
+    """Build the query for an event's waiting list, next in line first.
+
+    The one definition of the order: arrival, which is the id (assigned under the event's
+    lock, so it follows the order in which the lock was granted).
+    """
+    return (
+        sa.select(Registration)
+        .where(Registration.event_id == event_id,
+               Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.id)
+    )
+
+
+def waiting_positions(event: Event) -> dict[int, int]:
+    """Map the id of each registration on the event's waiting list to its place (1 = next)."""
+    ids = db.session.scalars(waiting_list(event.id).with_only_columns(Registration.id))
+    return {registration_id: place for place, registration_id in enumerate(ids, start=1)}
+
+
 def waiting_list_position(registration: Registration) -> int | None:
     """Return the place on the waiting list (1 = next in line), or None when not waiting."""
     if registration.status != RegistrationStatus.WAITING:
         return None
-    return db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.id <= registration.id,
-        )
-    )
+    ahead = waiting_list(registration.event_id).where(Registration.id <= registration.id)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ahead.subquery()))
 
 
 # --- leaving, promotion, capacity ----------------------------------------------------------
@@ -337,14 +352,7 @@ def promote_from_waiting_list(
     free = None if event.capacity is None else event.capacity - event.confirmed_count
     if free is not None and free <= 0:
         return []
-    query = (
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITING,
-        )
-        .order_by(Registration.id)
-    )
+    query = waiting_list(event.id)
     if free is not None:
         query = query.limit(free)
     promoted = list(db.session.scalars(query))
@@ -480,15 +488,21 @@ def status_label(status: RegistrationStatus) -> str:
     )
 
 
-def registrations_of_user(user) -> list[Registration]:
-    """Return a signed-in person's registrations, next events first and past ones last."""
+def person_registrations(user) -> sa.Select:
+    """Build the query for a person's registrations, in any state: those made while signed
+    in, and those made with the account's address once the account has confirmed it."""
     conditions = [Registration.user_id == user.id]
     if getattr(user, "email_verified", False):
         conditions.append(Registration.email == normalise_email(user.email))
+    return sa.select(Registration).where(sa.or_(*conditions))
+
+
+def registrations_of_user(user) -> list[Registration]:
+    """Return a signed-in person's registrations, next events first and past ones last."""
     rows = db.session.scalars(
-        sa.select(Registration)
+        person_registrations(user)
         .join(Registration.event)
-        .where(sa.or_(*conditions), Registration.purged_at.is_(None))
+        .where(Registration.purged_at.is_(None))
         .options(sa.orm.contains_eager(Registration.event))
         .order_by(Event.starts_at.desc(), Registration.id.desc())
     )

@@ -22,17 +22,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 
+from participation.core.i18n import BRUSSELS
 from participation.database import begin_write, utcnow
 from participation.extensions import db
 from participation.worker.models import JobRun
 
 log = logging.getLogger("participation.worker")
-BRUSSELS = ZoneInfo("Europe/Brussels")
 #: After a job failed, this process leaves it alone for this long (no log storm).
 FAILURE_PAUSE = timedelta(minutes=5)
 

@@ -16,6 +16,7 @@ def production(monkeypatch):
     """Build a production app with some settings overridden."""
 
     def build(**overrides):
+        overrides.setdefault("RATELIMIT_MEMORY_ALLOWED", True)
         for key, value in overrides.items():
             monkeypatch.setattr(CONFIGS["production"], key, value, raising=False)
         return create_app("production")
@@ -42,6 +43,14 @@ def test_production_refuses_sqlite_unless_allowed(production):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_production_refuses_rate_limits_in_memory_unless_one_process_is_declared(production):
+    with pytest.raises(UnsafeConfiguration, match="RATELIMIT_STORAGE_URI is memory"):
+        production(SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x",
+                   RATELIMIT_STORAGE_URI="memory://", RATELIMIT_MEMORY_ALLOWED=False)
+    production(SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x",
+               RATELIMIT_STORAGE_URI="redis://127.0.0.1:1", RATELIMIT_MEMORY_ALLOWED=False)
+
+
 def test_production_sends_hsts(production):
     app = production(SECRET_KEY=STRONG_KEY, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x")
     response = app.test_client().get("/privacy")
@@ -61,6 +70,20 @@ def test_doctor_passes_when_everything_answers(runner, app, smtp_listener):
     result = runner.invoke(args=["doctor"])
     assert "FAIL smtp" not in result.output
     assert "ok   database" in result.output
+
+
+class TestRateLimitStorageDown:
+    @pytest.fixture
+    def app_config(self, free_tcp_port):
+        return {"RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_tcp_port}"}
+
+    def test_doctor_fails_when_the_rate_limit_storage_does_not_answer(
+        self, runner, free_tcp_port
+    ):
+        result = runner.invoke(args=["doctor"])
+        assert result.exit_code == 1
+        assert f"FAIL rate limits: redis://127.0.0.1:{free_tcp_port} does not answer" in (
+            result.output)
 
 
 @pytest.fixture

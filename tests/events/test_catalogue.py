@@ -212,3 +212,19 @@ def test_event_list_and_page_run_a_constant_number_of_queries(
     assert queries_for("/events") == few_list
     assert queries_for(f"/events/{extra.slug}") == few_page
     assert few_list <= 4 and few_page <= 4
+
+
+def test_a_past_event_says_it_took_place_instead_of_offering_places(client, make_event):
+    from datetime import timedelta
+
+    from participation.database import utcnow
+    from participation.extensions import db
+
+    start = utcnow() - timedelta(days=10)
+    event = make_event(slug="looking-back", capacity=60, starts_at=start,
+                       ends_at=start + timedelta(hours=2))
+    db.session.commit()
+    html = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "places left" not in html
+    assert "Took place" in html

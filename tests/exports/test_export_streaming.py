@@ -50,6 +50,7 @@ def many_opinions(make_action):
     return USERS * ACTIONS
 
 
+@pytest.mark.slow
 def test_csv_export_streams_50000_rows_in_flat_memory_and_starts_at_once(
     client, login, make_user, many_opinions, monkeypatch
 ):

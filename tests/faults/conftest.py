@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -155,3 +156,95 @@ def slow_smtp_server(smtp_server):
 
     smtp_server.handle_DATA = handle_DATA
     return smtp_server
+
+
+class RedisServer:
+    """A redis-server of our own on a spare port: kill it, pause it (SIGSTOP), bring it back."""
+
+    def __init__(self, port: int, directory: Path):
+        self.port = port
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, timeout=10, message="redis-server did not start")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_server(free_tcp_port, tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is needed for the rate-limit fault tests (apt install redis)")
+    server = RedisServer(free_tcp_port, tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+class TCPProxy:
+    """tcp_proxy.py in its own process in front of PostgreSQL: kill, pause, start again."""
+
+    def __init__(self, port: int, target: str):
+        self.port = port
+        self.target = target
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("tcp_proxy.py")), str(self.port),
+             self.target], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        assert self.process.stdout.readline().strip() == b"ready"
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process.stdout.close()
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def pg_proxy(database_url, free_tcp_port):
+    """A proxy in front of the test PostgreSQL; ``pg_proxy.url`` goes through it."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("needs PostgreSQL (CI's PostgreSQL pass sets TEST_DATABASE_URL)")
+    proxy = TCPProxy(free_tcp_port, f"{url.host or '127.0.0.1'}:{url.port or 5432}")
+    proxy.url = url.set(host="127.0.0.1", port=free_tcp_port).render_as_string(
+        hide_password=False)
+    proxy.start()
+    yield proxy
+    proxy.kill()

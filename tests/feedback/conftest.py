@@ -3,38 +3,24 @@
 from __future__ import annotations
 
 import itertools
-import secrets
 
 import pytest
 
 from participation.accounts.models import Role
-from participation.database import utcnow
-from participation.extensions import db
-from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.models import RegistrationStatus
 
 _codes = itertools.count(1)
 
 
 @pytest.fixture
-def add_registration(app):
-    """Register someone for an event directly (the registration service lives elsewhere)."""
+def add_registration(make_registration):
+    """Register someone through the service (see ``make_registration``)."""
 
     def add(event, user=None, email=None, name="Participant", checked_in=False,
             status=RegistrationStatus.CONFIRMED, locale="nl"):
-        registration = Registration(
-            event=event,
-            user_id=user.id if user else None,
-            name=user.name if user else name,
-            email=(user.email if user else email or f"guest{next(_codes)}@example.org"),
-            status=status,
-            manage_key=secrets.token_urlsafe(24),
-            code=f"C{next(_codes):06d}",
-            locale=locale,
-            checked_in_at=utcnow() if checked_in else None,
-        )
-        db.session.add(registration)
-        db.session.flush()
-        return registration
+        return make_registration(event, user=user, name=None if user else name,
+                                 email=... if user or email is None else email,
+                                 checked_in=checked_in, status=status, locale=locale)
 
     return add
 

@@ -14,14 +14,17 @@ from participation.registrations.models import RegistrationStatus
 
 
 def outbox() -> list[OutboxMessage]:
-    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+    """The invitations in the outbox (registering queued its own mails before)."""
+    return list(db.session.scalars(sa.select(OutboxMessage)
+                                   .where(OutboxMessage.kind == "feedback_invitation")
+                                   .order_by(OutboxMessage.id)))
 
 
 def test_checked_in_participants_get_one_invitation_listing_the_actions(
     make_event, make_action, add_registration
 ):
     action = make_action(code="YC01", title_nl="Jeugdhoofdstad", title_en="Youth capital")
-    event = make_event(title="Youth evening", actions=[action],
+    event = make_event(title="Youth evening", actions=[action], capacity=3,
                        starts_at=utcnow() - timedelta(hours=5))
     add_registration(event, email="came@example.org", checked_in=True, locale="en")
     add_registration(event, email="dutch@example.org", checked_in=True, locale="nl")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from participation.accounts.models import Role
+from participation.events.models import Event
+from participation.extensions import db
 from participation.registrations.models import RegistrationStatus
 
 GET_PATHS = [
@@ -89,6 +92,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, setting, path):
 
 
 @pytest.mark.parametrize("path", POST_PATHS)
-def test_anonymous_changes_are_refused(client, setting, path):
+def test_anonymous_changes_are_sent_to_sign_in_and_change_nothing(client, setting, path):
+    # A successful change also answers 302: check where it goes, and that nothing changed.
+    event = db.session.scalar(sa.select(Event).where(Event.slug == setting["slug"]))
+    before = (event.status, event.capacity, event.confirmed_count, event.waiting_count,
+              event.registration_paused)
     response = client.post(path.format(**setting), data={"capacity": "9"})
-    assert response.status_code in (302, 401)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/sign-in?next=")
+    db.session.expire_all()
+    assert (event.status, event.capacity, event.confirmed_count, event.waiting_count,
+            event.registration_paused) == before
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from participation.extensions import db
+from participation.registrations import services
 from participation.registrations.models import (
     Registration,
     RegistrationSource,
@@ -84,6 +85,7 @@ def test_check_in_finds_people_by_name_or_email(client, login, organiser, event,
 
 def test_people_on_the_waiting_list_cannot_be_checked_in(client, login, organiser, event,
                                                          add_registration):
+    services.change_capacity(event, 0)
     waiting = add_registration(event, status=RegistrationStatus.WAITING)
     login(organiser)
     client.post(f"/manage/events/evening/check-in/{waiting.id}")

@@ -36,7 +36,8 @@ def ended_event(make_event, days_ago: int, **fields):
 
 
 @pytest.fixture
-def history(app, make_user, make_event, make_action, make_opinion) -> History:
+def history(app, make_user, make_event, make_action, make_opinion,
+            make_registration) -> History:
     """Rita: one place at a full upcoming event (Walt waits behind her), one past event,
     an opinion, a report about someone else's opinion, and a role granted by an admin."""
     rita = make_user(email="rita@example.org", name="Rita Resident", password=PASSWORD,
@@ -51,13 +52,10 @@ def history(app, make_user, make_event, make_action, make_opinion) -> History:
                                                  needs_other="Vegan").registration
     waiting = registrations.register(full, name="Walt Waiting",
                                      email="walt@example.org").registration
-    past_registration = Registration(
-        event=past, user_id=rita.id, name="Rita Resident", email="rita@example.org",
-        needs_step_free=True, needs_other="Wheelchair", status="confirmed",
-        manage_key="k-rita-past", code="RITA01", checked_in_at=past.starts_at,
+    past_registration = make_registration(
+        past, user=rita, name="Rita Resident", email="rita@example.org",
+        needs_step_free=True, needs_other="Wheelchair", checked_in=True, code="RITA01",
     )
-    past.confirmed_count = 1
-    db.session.add(past_registration)
     opinion = make_opinion(action, user=rita, body="Rita thinks this is good", show_name=True,
                            postcode="9000")
     other = make_opinion(action, body="Someone else")

@@ -140,3 +140,16 @@ def test_older_mails_to_the_address_go_but_the_cancellation_receipts_stay(histor
     ).all()
     assert [(m.kind, m.status) for m in mails] == [("registration_cancelled",
                                                     OutboxStatus.PENDING)]
+
+
+def test_the_account_page_shows_the_data_links_in_its_main_content_not_in_its_title(
+        client, login, history):
+    import re
+
+    login(history.user)
+    page = client.get("/account", headers=EN).get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title == "Your account · City of Ghent"
+    main = page[page.index("<main"):page.index("</main>")]
+    assert 'href="/account/my-data.json"' in main
+    assert 'href="/account/delete"' in main

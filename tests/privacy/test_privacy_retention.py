@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from participation.audit.models import AuditEntry
@@ -17,12 +18,15 @@ from participation.registrations.models import Registration, RegistrationStatus
 from .conftest import ended_event
 
 
-def _registration(event, name, status=RegistrationStatus.CONFIRMED, **fields):
-    registration = Registration(event=event, name=name, email=f"{name.lower()}@example.org",
-                                status=status, manage_key=f"key-{name}", code=name[:6].upper(),
-                                needs_other="Vegetarian", needs_hearing_loop=True, **fields)
-    db.session.add(registration)
-    return registration
+@pytest.fixture
+def register(make_registration):
+    """Register a person with a free-text need and a hearing-loop need, through the service."""
+
+    def register(event, name, **fields):
+        return make_registration(event, name=name, email=f"{name.lower()}@example.org",
+                                 needs_other="Vegetarian", needs_hearing_loop=True, **fields)
+
+    return register
 
 
 def _mail(status, days_ago, **fields):
@@ -33,13 +37,13 @@ def _mail(status, days_ago, **fields):
     return message
 
 
-def test_purging_strips_old_registrations_and_keeps_the_counts(app, make_event):
-    old = ended_event(make_event, 40, confirmed_count=1, waiting_count=0)
+def test_purging_strips_old_registrations_and_keeps_the_counts(app, make_event, register):
+    old = ended_event(make_event, 40)
     recent = ended_event(make_event, 10)
     upcoming = make_event()
-    kept_old = _registration(old, "Alice", checked_in_at=old.starts_at)
-    cancelled_old = _registration(old, "Bob", status=RegistrationStatus.CANCELLED)
-    kept_recent = _registration(recent, "Carol")
+    kept_old = register(old, "Alice", checked_in=True)
+    cancelled_old = register(old, "Bob", status=RegistrationStatus.CANCELLED)
+    kept_recent = register(recent, "Carol")
     db.session.commit()
     registrations.register(upcoming, name="Dan", email="dan@example.org")
     db.session.commit()
@@ -79,9 +83,10 @@ def test_purging_deletes_old_copies_of_sent_and_failed_mails_only(app):
     assert left == {new_sent.id, old_pending.id}
 
 
-def test_the_command_uses_the_configured_retention_and_accepts_days(app, runner, make_event):
+def test_the_command_uses_the_configured_retention_and_accepts_days(app, runner, make_event,
+                                                                   register):
     event = ended_event(make_event, 10)
-    registration = _registration(event, "Erin")
+    registration = register(event, "Erin")
     db.session.commit()
     output = runner.invoke(args=["privacy", "purge"])
     assert output.exit_code == 0, output.output
@@ -94,9 +99,10 @@ def test_the_command_uses_the_configured_retention_and_accepts_days(app, runner,
     assert runner.invoke(args=["privacy", "purge", "--days", "-1"]).exit_code != 0
 
 
-def test_the_manage_link_of_a_purged_registration_stops_working(client, app, make_event):
+def test_the_manage_link_of_a_purged_registration_stops_working(client, app, make_event,
+                                                               register):
     event = ended_event(make_event, 40)
-    registration = _registration(event, "Fay")
+    registration = register(event, "Fay")
     db.session.commit()
     services.purge_personal_data(30)
     db.session.commit()

@@ -384,3 +384,15 @@ def test_counters_always_equal_the_rows_whatever_happens(
         assert event.confirmed_count <= event.capacity
         # Nobody waits while a place is free.
         assert event.waiting_count == 0 or event.confirmed_count == event.capacity
+
+
+def test_the_event_cancelled_mail_points_to_the_other_events_not_the_cancelled_one(
+        make_event, sign_up, outbox):
+    event = make_event(slug="cancelled-evening")
+    sign_up(event)
+    event.status = EventStatus.CANCELLED
+    services.cancel_all_for_event(event)
+    [mail] = outbox("registration_event_cancelled")
+    assert mail.body_text.rstrip().endswith(
+        "See the other events on the platform: http://localhost/events")
+    assert 'href="http://localhost/events"' in mail.body_html

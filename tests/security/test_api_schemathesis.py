@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from participation.extensions import db
+
+#: Hypothesis and Schemathesis take minutes: `make test` runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 
 
 def test_api_conforms_to_its_openapi_document(app, make_event, make_action):

@@ -53,6 +53,7 @@ MATRIX: dict[str, Access] = {
     "core.privacy": EVERYONE,
     "core.accessibility": EVERYONE,
     "core.health": EVERYONE,
+    "core.ready": EVERYONE,
     "core.set_language": EVERYONE,
     "events.event_list": EVERYONE,
     "events.event_detail": EVERYONE,

@@ -23,6 +23,9 @@ from participation.extensions import db
 
 from .conftest import state_changing_rules
 
+#: Hypothesis and Schemathesis take minutes: `make test` runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
+
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 HOSTILE = [

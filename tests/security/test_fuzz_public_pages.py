@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from participation.extensions import db
+
+#: Hypothesis and Schemathesis take minutes: `make test` runs them, `make test-fast` does not.
+pytestmark = pytest.mark.slow
 
 HOSTILE = st.sampled_from([
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "' OR 1=1 --",

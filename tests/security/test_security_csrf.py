@@ -83,6 +83,7 @@ def test_production_cookies_are_secure_http_only_and_same_site_lax(database_url,
     monkeypatch.setattr(production, "SECRET_KEY", "a-long-and-random-production-secret-key")
     monkeypatch.setattr(production, "SQLALCHEMY_DATABASE_URI", database_url)
     monkeypatch.setattr(production, "ALLOW_SQLITE_IN_PRODUCTION", True)
+    monkeypatch.setattr(production, "RATELIMIT_MEMORY_ALLOWED", True)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["REMEMBER_COOKIE_HTTPONLY"]

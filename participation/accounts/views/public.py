@@ -41,6 +41,19 @@ def put_error_on_form(form, error: services.AccountError) -> None:
     put_form_error(form, error, default_field=first)
 
 
+def _validate_with_current_password(form) -> bool:
+    """Validate every field, and check the current password even when another field is
+    wrong, so that one answer names every problem."""
+    valid = form.validate()
+    if not form.current_password.errors:
+        try:
+            services.check_current_password(current_user, form.current_password.data)
+        except services.AccountError as error:
+            put_error_on_form(form, error)
+            valid = False
+    return valid
+
+
 def _home_after_sign_in() -> str:
     return url_for("accounts.account")
 
@@ -260,7 +273,7 @@ def update_profile():
 def change_email():
     """Start moving the account to a new address; it changes once that address confirms."""
     form = ChangeEmailForm(prefix="email")
-    if form.validate():
+    if _validate_with_current_password(form):
         try:
             services.request_email_change(current_user, form.new_email.data,
                                           form.current_password.data)
@@ -295,7 +308,7 @@ def confirm_email_change(token: str):
 def change_password():
     """Change the password; every other session of this account ends."""
     form = ChangePasswordForm(prefix="password")
-    if form.validate():
+    if _validate_with_current_password(form):
         user = current_user._get_current_object()
         try:
             services.change_password(user, form.current_password.data, form.new_password.data)

@@ -1,4 +1,4 @@
-"""Language switch, privacy notice, accessibility statement and health check.
+"""Language switch, privacy notice, accessibility statement, liveness and readiness.
 
 The home page composes events and priorities, so it lives in ``events`` (``events.home``).
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from participation.core.i18n import LANGUAGES
+from participation.core.readiness import readiness_problems
 from participation.core.urls import safe_next
 from participation.extensions import db
 
@@ -41,6 +41,14 @@ def accessibility():
 
 @bp.get("/healthz")
 def health():
-    """Tell a load balancer that the app and its database answer."""
-    db.session.execute(text("SELECT 1"))
+    """Liveness: the process answers (restart it when not). The database is /readyz's job."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness for load balancers: the database answers and its migrations are current."""
+    problems = readiness_problems()
+    if problems:
+        return {"status": "unavailable", "problems": problems}, 503, {"Retry-After": "10"}
+    return {"status": "ready"}

@@ -3,7 +3,6 @@ and the check-in at the door."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,19 +23,9 @@ from participation.registrations.forms_manage import (
     MessageForm,
     WalkInForm,
 )
-from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
+from participation.registrations.models import Registration, RegistrationSource
 
 bp = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slug>")
-
-
-def _waiting_positions(event) -> dict[int, int]:
-    ids = db.session.scalars(
-        sa.select(Registration.id)
-        .where(Registration.event_id == event.id,
-               Registration.status == RegistrationStatus.WAITING)
-        .order_by(Registration.id)
-    )
-    return {registration_id: n for n, registration_id in enumerate(ids, start=1)}
 
 
 def _render_workspace(event, capacity_form: CapacityForm | None = None, status: int = 200):
@@ -52,7 +41,7 @@ def _render_workspace(event, capacity_form: CapacityForm | None = None, status: 
         event=event,
         counts=ws.workspace_counts(event),
         registrations=registrations,
-        positions=_waiting_positions(event),
+        positions=services.waiting_positions(event),
         q=q,
         shown=shown,
         sort=sort,

@@ -1,0 +1,168 @@
+"""Demo content as data: Ghent's policy note, three European plans, topics, accounts and
+events, loaded through the same services people use.
+
+``actions.csv`` goes through the actions importer; ``content.toml`` holds the rest. Events
+are created and published by the demo organiser (the organisers' service) and demo residents
+register through the registration service, so counters, codes and mails are what they would
+be for real. ``load_demo()`` is idempotent: it looks everything up by slug, code or e-mail
+address and only creates what is missing; it never changes what is already there. Event
+dates are relative to ``now``, so a fresh load always shows upcoming events.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from participation.accounts import services as account_services
+from participation.accounts.models import User
+from participation.core.i18n import BRUSSELS
+from participation.database import utcnow
+from participation.events import services_manage as event_services
+from participation.events.demo_extras import (
+    load_demo_followers,
+    load_demo_images,
+    load_demo_venues,
+)
+from participation.events.models import Event, EventLanguage, EventStatus, Topic
+from participation.extensions import db
+from participation.policy.importer import import_actions_csv
+from participation.policy.models import PolicyAction, PolicyDocument, Priority
+from participation.registrations import services as registration_services
+
+DATA = Path(__file__).resolve().parent
+ORGANISER_EMAIL = "organiser@example.org"
+
+
+def read_content() -> dict:
+    """Read ``content.toml``: documents, priorities, topics, users, venues and events."""
+    return tomllib.loads((DATA / "content.toml").read_text(encoding="utf-8"))
+
+
+def load_demo(now: datetime | None = None) -> dict[str, int]:
+    """Create the demo content that is missing; flush, and return what was created."""
+    now = now or utcnow()
+    content = read_content()
+    counts = dict.fromkeys(
+        ("documents", "priorities", "actions", "topics", "users", "events", "registrations"), 0
+    )
+    for data in content["documents"]:
+        counts["documents"] += _create_missing(PolicyDocument, "slug", data)
+    db.session.flush()
+    documents = _by(PolicyDocument, "slug")
+    for data in content["priorities"]:
+        counts["priorities"] += _create_missing(
+            Priority, "slug", {**data, "document": documents[data["document"]]}
+        )
+    db.session.flush()
+    counts["actions"] = _import_missing_actions()
+    for data in content["topics"]:
+        counts["topics"] += _create_missing(Topic, "slug", data)
+    for data in content["users"]:
+        # Demo accounts have no password on purpose: demo data never opens a door.
+        _, created = account_services.create_user(data["email"], data["name"], None,
+                                                  roles=data["roles"])
+        counts["users"] += created
+    db.session.flush()
+
+    organiser = account_services.find_user_by_email(ORGANISER_EMAIL)
+    topics, actions = _by(Topic, "slug"), _by(PolicyAction, "code")
+    existing = set(db.session.scalars(sa.select(Event.slug)))
+    for data in content["events"]:
+        if data["slug"] in existing:
+            continue
+        event = _create_event(data, now, content["venues"], topics, actions, organiser)
+        counts["events"] += 1
+        counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
+    db.session.flush()
+    # Venues, contacts, images and followers: data files beside this one (issue 18).
+    counts.update(venues=load_demo_venues(), follows=load_demo_followers(),
+                  images=load_demo_images())
+    return counts
+
+
+def _import_missing_actions() -> int:
+    """Import the rows of ``actions.csv`` whose code is new (others are left as they are)."""
+    with open(DATA / "actions.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    known = set(db.session.scalars(sa.select(PolicyAction.code)))
+    missing = [row for row in rows if row["code"] not in known]
+    if not missing:
+        return 0
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(missing)
+    buffer.seek(0)
+    result = import_actions_csv(buffer)
+    if result.errors:
+        raise ValueError("actions.csv: " + "; ".join(
+            f"line {error.line}: {error.message}" for error in result.errors))
+    return result.created
+
+
+def _create_missing(model: type, key: str, data: dict) -> int:
+    """Add a row unless one with the same key exists; return 1 if it was added."""
+    column = getattr(model, key)
+    if db.session.scalar(sa.select(model).where(column == data[key])) is not None:
+        return 0
+    db.session.add(model(**data))
+    return 1
+
+
+def _by(model: type, key: str) -> dict:
+    """Map every row of the model by its key column."""
+    return {getattr(row, key): row for row in db.session.scalars(sa.select(model))}
+
+
+def _brussels(now: datetime, days: int, clock: str) -> datetime:
+    """Return the UTC time of ``clock`` (Brussels time), ``days`` after today in Brussels."""
+    day = now.astimezone(BRUSSELS).date() + timedelta(days=days)
+    hour, minute = (int(part) for part in clock.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS).astimezone(UTC)
+
+
+def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, actions: dict,
+                  organiser: User) -> Event:
+    """Create the event as its organiser would, with dates relative to ``now``; publish it
+    unless the data says it stays a draft."""
+    starts_at = _brussels(now, data["days"], data["starts"])
+    venue = next((v for v in venues if v["slug"] == data.get("venue")), {})
+    opens_days = data.get("registration_opens_days")
+    details = event_services.EventDetails(
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        description=data["description"],
+        topic_id=topics[data["topic"]].id,
+        starts_at=starts_at,
+        ends_at=_brussels(now, data["days"], data["ends"]),
+        online_url=data.get("online_url"),
+        language=EventLanguage(data.get("language", EventLanguage.DUTCH.value)),
+        capacity=data.get("capacity"),
+        sign_language_on_request=data.get("sign_language_on_request", False),
+        registration_opens_at=now + timedelta(days=opens_days) if opens_days else None,
+        registration_closes_at=starts_at if data.get("closes_at_start") else None,
+        action_ids=[actions[code].id for code in data["actions"]],
+        organiser_emails=[organiser.email],
+        **{key: value for key, value in venue.items() if key != "slug"},
+    )
+    event = event_services.create_event(details, by=organiser)
+    if EventStatus(data.get("status", EventStatus.PUBLISHED.value)) == EventStatus.PUBLISHED:
+        event_services.publish_event(event, by=organiser)
+    return event
+
+
+def _register_demo_residents(event: Event, number: int, now: datetime) -> int:
+    """Register ``number`` demo residents online, through the registration service."""
+    for n in range(1, number + 1):
+        registration_services.register(
+            event, name=f"Demo Bewoner {n}", email=f"demo.resident.{n}@example.org",
+            locale="nl", consent=True, now=now,
+        )
+    return number

@@ -1,0 +1,233 @@
+"""What the site-wide crawl visits: every route of the app, declared once.
+
+Each endpoint is in exactly one of these (``test_every_route_is_declared`` fails otherwise):
+
+- ``PAGES``: an HTML page. ``LINKED`` when the crawl reaches it by following links from the
+  home page as one of the visitors; ``Seed(...)`` when nothing links to it (a link in a mail,
+  a token, a redirect after a form) and the crawl must open it directly.
+- ``NOT_PAGES``: files, JSON, feeds and redirects, with why they are not pages.
+
+and, when it accepts POST, also in:
+
+- ``FORMS``: ``ErrorState(...)`` says on which page the form is and which role submits it;
+  the crawl submits it with invalid input and checks the error page. ``Action("why")`` is a
+  form without input to get wrong (a single button).
+
+Adding a page? One line here: ``"blueprint.endpoint": LINKED`` if some page links to it, or
+``"blueprint.endpoint": Seed(lambda w: "/path/with/" + w.event.slug, roles=(RESIDENT,))``.
+``CrawlWorld`` (tests/e2e/test_site_crawl.py) holds the objects to build paths with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ANONYMOUS, RESIDENT, ORGANISER = "anonymous", "resident", "organiser"
+STAFF, ADMIN = "staff", "admin"
+VISITORS = (ANONYMOUS, RESIDENT, ORGANISER, STAFF, ADMIN)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A page the crawl reaches by following links (for at least one visitor)."""
+
+    #: Further paths of the same route whose state differs (a past event, a full one...).
+    variants: Callable | None = None
+    roles: tuple[str, ...] = (ANONYMOUS,)
+
+
+LINKED = Linked()
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A page nothing links to: the crawl opens ``path(world)`` as each of ``roles``."""
+
+    path: Callable
+    roles: tuple[str, ...] = (ANONYMOUS,)
+
+
+@dataclass(frozen=True)
+class ErrorState:
+    """A form: open ``page(world)`` as ``role``, submit the form posting to this endpoint
+    with its text fields emptied and ``fill`` applied (CSS selector -> value), expect 422."""
+
+    page: Callable
+    role: str = ANONYMOUS
+    fill: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Action:
+    """A form with nothing to get wrong (one button); ``why`` says so."""
+
+    why: str
+
+
+PAGES: dict[str, Linked | Seed] = {
+    "events.home": LINKED,
+    "core.privacy": LINKED,
+    "core.accessibility": LINKED,
+    "events.event_list": Linked(variants=lambda w: [
+        "/events?topic=no-such-topic", "/events?date_from=2030-05-10&date_to=2030-05-01",
+        "/events?date_from=2020-13-45",
+    ]),
+    "events.event_detail": Linked(variants=lambda w: [
+        f"/events/{w.past_event.slug}", f"/events/{w.full_event.slug}",
+        f"/events/{w.cancelled_event.slug}",
+    ]),
+    "policy.priority_list": LINKED,
+    "events.priority_detail": LINKED,
+    "feedback.action_detail": LINKED,
+    "registrations.register": Linked(variants=lambda w: [f"/events/{w.full_event.slug}/register"]),
+    "registrations.already_registered": Seed(
+        lambda w: f"/events/{w.event.slug}/register/already", roles=(RESIDENT,)),
+    "registrations.thanks": Seed(lambda w: f"/registrations/{w.manage_token}/thanks"),
+    "registrations.manage": Seed(lambda w: f"/registrations/{w.manage_token}"),
+    "registrations.cancel": LINKED,
+    "registrations.my_registrations": LINKED,
+    "accounts.sign_up": LINKED,
+    "accounts.sign_in": LINKED,
+    "accounts.check_mail": Seed(lambda w: "/account/check-your-mail"),
+    "accounts.verify_email": Seed(lambda w: f"/account/verify/{w.verification_token()}"),
+    "accounts.resend_verification": Seed(lambda w: "/account/verify"),
+    "accounts.forgot_password": LINKED,
+    "accounts.reset_password": Seed(lambda w: f"/account/reset/{w.reset_token()}"),
+    "accounts.confirm_email_change": Seed(
+        lambda w: f"/account/email/confirm/{w.email_change_token()}"),
+    "accounts.account": LINKED,
+    "privacy.delete_account": LINKED,
+    "feedback.record_event_feedback": LINKED,
+    "manage_events.event_list": LINKED,
+    "manage_events.create": LINKED,
+    "manage_events.overview": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.event.slug}", f"/manage/events/{w.past_event.slug}"]),
+    "manage_events.edit": LINKED,
+    "manage_events.cancel": LINKED,
+    "manage_registrations.workspace": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.event.slug}/registrations"]),
+    "manage_registrations.add": LINKED,
+    "manage_registrations.message": LINKED,
+    "checkin.page": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.event.slug}/check-in"]),
+    "attendee_exports.sign_in_sheet": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.event.slug}/sign-in-sheet"]),
+    "feedback_staff.moderation_queue": LINKED,
+    "feedback_staff.staff_dashboard": LINKED,
+    "feedback_staff.action_list": LINKED,
+    "feedback_staff.post_update": LINKED,
+    "exports.export_index": LINKED,
+    "admin.users": LINKED,
+    "admin.user_detail": LINKED,
+    "admin.audit_log": LINKED,
+}
+
+NOT_PAGES: dict[str, str] = {
+    "static": "style sheets, scripts and images",
+    "core.health": "JSON for load balancers",
+    "core.set_language": "redirect; the crawl visits every page in both languages",
+    "events.event_ics": "iCalendar file",
+    "events.calendar_feed": "iCalendar feed",
+    "events.topic_calendar_feed": "iCalendar feed",
+    "registrations.manage_ics": "iCalendar file",
+    "api.openapi": "JSON",
+    "api.events": "JSON",
+    "api.event": "JSON",
+    "api.priorities": "JSON",
+    "api.actions": "JSON",
+    "api.action": "JSON",
+    "privacy.download_data": "JSON download",
+    "attendee_exports.attendees_csv": "CSV download",
+    "attendee_exports.attendees_xlsx": "XLSX download",
+    "exports.download": "CSV, XLSX and JSON downloads",
+    "exports.dictionary": "CSV and JSON data dictionaries",
+    # POST-only endpoints have no page of their own: their forms are in FORMS.
+    "accounts.change_email": "POST only",
+    "accounts.change_password": "POST only",
+    "accounts.update_profile": "POST only",
+    "accounts.sign_out": "POST only",
+    "accounts.sign_out_everywhere": "POST only",
+    "admin.grant_role": "POST only",
+    "admin.revoke_role": "POST only",
+    "checkin.check_in": "POST only",
+    "checkin.undo": "POST only",
+    "checkin.walk_in": "POST only",
+    "feedback.give_opinion": "POST only",
+    "feedback.withdraw_opinion": "POST only",
+    "feedback.report_opinion": "POST only",
+    "feedback_staff.hide_opinion": "POST only",
+    "feedback_staff.restore_opinion": "POST only",
+    "manage_events.publish": "POST only",
+    "manage_events.unpublish": "POST only",
+    "manage_events.duplicate": "POST only",
+    "manage_registrations.cancel": "POST only",
+    "manage_registrations.promote": "POST only",
+    "manage_registrations.capacity": "POST only",
+    "manage_registrations.pause": "POST only",
+    "manage_registrations.reopen": "POST only",
+    "feedback_staff.switch_feedback": "POST only",
+}
+
+FORMS: dict[str, ErrorState | Action] = {
+    "accounts.sign_up": ErrorState(lambda w: "/account/sign-up"),
+    "accounts.sign_in": ErrorState(lambda w: "/account/sign-in"),
+    "accounts.forgot_password": ErrorState(lambda w: "/account/forgot-password",
+                                           fill={"#email": "name@@example"}),
+    "accounts.resend_verification": ErrorState(lambda w: "/account/verify"),
+    "accounts.reset_password": ErrorState(lambda w: f"/account/reset/{w.reset_token()}"),
+    "accounts.update_profile": ErrorState(lambda w: "/account", RESIDENT),
+    "accounts.change_email": ErrorState(lambda w: "/account", RESIDENT),
+    "accounts.change_password": ErrorState(lambda w: "/account", RESIDENT),
+    "accounts.sign_out": Action("one button"),
+    "accounts.sign_out_everywhere": Action("one button"),
+    "privacy.delete_account": ErrorState(lambda w: "/account/delete", RESIDENT),
+    "registrations.register": ErrorState(lambda w: f"/events/{w.event.slug}/register"),
+    "registrations.cancel": Action("one button, on the manage link's page"),
+    "feedback.give_opinion": ErrorState(lambda w: f"/actions/{w.open_action.code}", STAFF),
+    "feedback.withdraw_opinion": Action("one button"),
+    "feedback.report_opinion": ErrorState(lambda w: f"/actions/{w.open_action.code}", STAFF),
+    "feedback.record_event_feedback": ErrorState(
+        lambda w: f"/events/{w.past_event.slug}/feedback", ORGANISER),
+    "feedback_staff.hide_opinion": ErrorState(lambda w: "/staff/moderation", STAFF),
+    "feedback_staff.restore_opinion": Action("one button"),
+    "feedback_staff.post_update": ErrorState(
+        lambda w: f"/staff/actions/{w.open_action.code}/update", STAFF),
+    "feedback_staff.switch_feedback": Action("one button"),
+    "manage_events.create": ErrorState(lambda w: "/manage/events/new", ORGANISER, fill={
+        "[name=starts_at]": "2020-13-45T25:61", "[name=capacity]": "many"}),
+    "manage_events.edit": ErrorState(lambda w: f"/manage/events/{w.event.slug}/edit", ORGANISER),
+    "manage_events.publish": Action("one button"),
+    "manage_events.unpublish": Action("one button"),
+    "manage_events.duplicate": Action("one button"),
+    "manage_events.cancel": Action("one button after a confirmation page"),
+    "manage_registrations.add": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/registrations/new", ORGANISER),
+    "manage_registrations.cancel": Action("one button"),
+    "manage_registrations.promote": Action("one button"),
+    "manage_registrations.capacity": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/registrations", ORGANISER,
+        fill={"[name=capacity]": "-5"}),
+    "manage_registrations.pause": Action("one button"),
+    "manage_registrations.reopen": Action("one button"),
+    "manage_registrations.message": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/message", ORGANISER),
+    "checkin.check_in": Action("one button per registrant"),
+    "checkin.undo": Action("one button per registrant"),
+    "checkin.walk_in": ErrorState(lambda w: f"/manage/events/{w.event.slug}/check-in",
+                                  ORGANISER, fill={"[name=email]": "not-an-address"}),
+    "admin.grant_role": Action("a choice among the roles and a button"),
+    "admin.revoke_role": Action("one button"),
+}
+
+HOW_TO_DECLARE = (
+    "Declare it in tests/e2e/site_map.py, one line:\n"
+    '  PAGES["{endpoint}"] = LINKED     # an HTML page that some page links to\n'
+    '  PAGES["{endpoint}"] = Seed(lambda w: f"/events/{{w.event.slug}}/...", roles=(RESIDENT,))\n'
+    "                                   # nothing links to it (a mail link, a token...)\n"
+    '  NOT_PAGES["{endpoint}"] = "iCalendar file"  # not HTML, a redirect, or POST only\n'
+    "and, if it accepts POST:\n"
+    '  FORMS["{endpoint}"] = ErrorState(lambda w: "/page/with/the/form", RESIDENT)\n'
+    '  FORMS["{endpoint}"] = Action("one button")  # nothing to get wrong\n'
+    "CrawlWorld in tests/e2e/test_site_crawl.py holds the objects to build paths with."
+)
