@@ -64,3 +64,32 @@ def statements_per_page(database_url: str, paths: dict[str, str]) -> dict[str, d
             results[name] = {"path": path, "status": response.status_code,
                              "queries": len(statements)}
     return results
+
+
+def signed_in_cookie(database_url: str, secret_key: str) -> str | None:
+    """A session cookie of a verified resident, as the served app (same secret) accepts it.
+
+    Built with the platform's own sign-in (Flask-Login) and session interface, so it carries
+    whatever the app puts in a session (user id, session version).
+    """
+    from flask import session
+    from flask_login import login_user
+
+    from participation.accounts.models import User
+    from participation.extensions import db
+
+    with bench_app(database_url, SECRET_KEY=secret_key) as app:
+        app.config["SECRET_KEY"] = secret_key
+        user = db.session.scalar(sa.select(User).where(User.email_verified_at.is_not(None))
+                                 .order_by(User.id).limit(1))
+        if user is None:
+            return None
+        with app.test_request_context("/", base_url="https://localhost"):
+            login_user(user)
+            response = app.response_class()
+            app.session_interface.save_session(app, session, response)
+            for header in response.headers.getlist("Set-Cookie"):
+                name, _, rest = header.partition("=")
+                if name == app.config["SESSION_COOKIE_NAME"]:
+                    return f"{name}={rest.split(';', 1)[0]}"
+    return None

@@ -50,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--registrations", type=int, default=300,
                         help="sign-ups posted for the event with 100 places")
     parser.add_argument("--registration-concurrency", type=int, default=32)
+    parser.add_argument("--stream-rate", type=float, default=50,
+                        help="registrations a second on other events while the kept list is "
+                             "measured (0 skips it)")
     parser.add_argument("--skip-uncached", action="store_true",
                         help="do not measure the pages with the page cache turned off")
     parser.add_argument("--tool", default="wrk", choices=("wrk", "aiohttp"))
@@ -84,6 +87,7 @@ def main(argv: list[str] | None = None) -> dict:
                               "phases": loaded.phases}
         paths = {"event_list": loaded.list_query, "event_page": f"/events/{loaded.event_slug}",
                  "action_page": f"/actions/{loaded.action_code}"}
+    paths.update(report.more_paths(conninfo))
     results["paths"] = paths
 
     print("Counting SQL statements per page ...", flush=True)
@@ -108,12 +112,22 @@ def main(argv: list[str] | None = None) -> dict:
         if etag:
             targets["event_page_304"] = (app.base_url + paths["event_page"],
                                          {"If-None-Match": etag})
+        # Issue 16: what a signed-in resident sees (a session cookie: the page cache cannot
+        # answer, the app renders around its kept fragments).
+        cookie = queries.signed_in_cookie(url, env["SECRET_KEY"])
+        if cookie:
+            for name in report.SIGNED_IN_PAGES:
+                if name in paths:
+                    targets[f"{name}_signed_in"] = (app.base_url + paths[name],
+                                                    {"Cookie": cookie})
         if not args.skip_uncached:
             uncached = stack.enter_context(
                 Server(APP_SPEC, settings, env=env_uncached, probe="/healthz"))
             targets.update({f"{name}_uncached": (uncached.base_url + path, None)
                             for name, path in paths.items()})
         pages = measure_in_rounds(generator, targets, args.rounds)
+        results["under_registrations"] = measure_under_registrations(
+            generator, hello.base_url, app.base_url, paths, conninfo, args.stream_rate)
         results["registrations"] = measure_registrations(args, app, url, conninfo)
         results["exports"] = measure_exports(app, url, conninfo)
 
@@ -162,6 +176,25 @@ def measure_in_rounds(generator: LoadGenerator, targets: dict, rounds: int) -> d
         }
         report.progress(name, pages[name])
     return pages
+
+
+def measure_under_registrations(generator: LoadGenerator, hello_url: str, app_url: str,
+                                paths: dict, conninfo: str, rate: float) -> dict:
+    """The kept event list while registrations arrive on events it does not show."""
+    from bench.stream import RegistrationStream, other_events
+
+    topic = "future-of-europe"  # the measured list's topic (see dataset.load)
+    slugs = other_events(conninfo, topic)
+    if not slugs or rate <= 0:
+        return {"skipped": "no other upcoming events to register for"}
+    hello = generator.measure(hello_url + "/", warmup=0).as_dict()
+    with RegistrationStream(app_url, slugs, rate) as stream:
+        page = generator.measure(app_url + paths["event_list"], warmup=0).as_dict()
+    result = {"rate_asked": rate, "registrations_per_s": round(stream.per_second, 1),
+              "failed": stream.failed, "event_list": page, "hello": hello,
+              "ratio": round(page["rps"] / hello["rps"], 3) if hello["rps"] else 0.0}
+    report.progress_under_registrations(result)
+    return result
 
 
 def measure_registrations(args, app: Server, url: str, conninfo: str) -> dict:

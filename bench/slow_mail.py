@@ -14,35 +14,54 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
 import psycopg
 
 from bench.server import ROOT, free_port
 
 
-@dataclass
-class SlowMailServer:
-    """An aiosmtpd server on a free port that answers each message after ``delay`` seconds."""
-
-    delay: float = 0.2
-    received: int = 0
+class _SlowHandler:
+    def __init__(self, delay: float):
+        self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(self.delay)
-        self.received += 1
         return "250 Message accepted for delivery"
 
-    def __enter__(self) -> SlowMailServer:
-        from aiosmtpd.controller import Controller
 
+def serve(port: int, delay: float) -> None:
+    """Run the slow SMTP server until killed (in its own process, away from the load client)."""
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(_SlowHandler(delay), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+class SlowMailServer:
+    """The slow SMTP server in its own process on a free port."""
+
+    def __init__(self, delay: float = 0.2):
+        self.delay = delay
         self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
+
+    def __enter__(self) -> SlowMailServer:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.slow_mail", str(self.port), str(self.delay)],
+            cwd=ROOT, stdout=subprocess.PIPE,
+        )
+        self.process.stdout.readline()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._controller.stop()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process.stdout.close()
 
 
 def start_worker(env: dict[str, str], mail_port: int) -> subprocess.Popen:
@@ -54,10 +73,10 @@ def start_worker(env: dict[str, str], mail_port: int) -> subprocess.Popen:
     )
 
 
-def pending_mails(conninfo: str) -> int:
+def mails(conninfo: str, status: str) -> int:
     with psycopg.connect(conninfo) as conn:
-        return conn.execute("SELECT count(*) FROM mail_outbox WHERE status = 'pending'"
-                            ).fetchone()[0]
+        return conn.execute("SELECT count(*) FROM mail_outbox WHERE status = %s",
+                            (status,)).fetchone()[0]
 
 
 def measure(run_contention, env: dict[str, str], conninfo: str, delay: float = 0.2,
@@ -69,10 +88,11 @@ def measure(run_contention, env: dict[str, str], conninfo: str, delay: float = 0
             result = run_contention()
             started = time.perf_counter()
             deadline = time.monotonic() + drain_timeout
-            while pending_mails(conninfo) and time.monotonic() < deadline:
+            while mails(conninfo, "pending") and time.monotonic() < deadline:
                 time.sleep(0.5)
             drained = time.perf_counter() - started
-            left = pending_mails(conninfo)
+            left = mails(conninfo, "pending")
+            delivered = mails(conninfo, "sent")
         finally:
             worker.send_signal(signal.SIGTERM)
             try:
@@ -82,8 +102,12 @@ def measure(run_contention, env: dict[str, str], conninfo: str, delay: float = 0
     out = result.as_dict()
     out.update({
         "mail_delay_ms": round(delay * 1000),
-        "mails_delivered": mail.received,
+        "mails_delivered": delivered,
         "mails_left": left,
         "drain_seconds_after_last_request": round(drained, 2),
     })
     return out
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), float(sys.argv[2]))

@@ -81,6 +81,7 @@ def _empty_tables() -> None:
 def _forget_signed_in_user(sender, **extra) -> None:
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)
+    g.pop("csrf_token", None)
 
 
 @pytest.fixture

@@ -30,7 +30,9 @@ def create_user(email: str, roles: tuple[str, ...], name: str | None, ask_passwo
     """Create a verified account with roles, or add the roles to an existing account."""
     existing = services.find_user_by_email(email)
     password = None
-    if existing is None:
+    # A new account, or one without a password (the demo's organiser@, staff@ and admin@
+    # example.org), needs a password to sign in with.
+    if existing is None or not existing.password_hash:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
@@ -50,6 +52,9 @@ def create_user(email: str, roles: tuple[str, ...], name: str | None, ask_passwo
     role_list = ", ".join(sorted(r.value for r in user.role_names))
     if created:
         click.echo(f"Created verified account {user.email} ({user.name}) with roles: {role_list}.")
+    elif password is not None:
+        click.echo(f"Account {user.email} had no password and now has one; "
+                   f"it has roles: {role_list}.")
     else:
         click.echo(f"Account {user.email} already existed; it now has roles: {role_list}.")
 

@@ -33,6 +33,11 @@ class User(UserMixin, db.Model):
     """A person with an account: resident, organiser, policy staff or admin."""
 
     __tablename__ = "users"
+    cache_query_tags = ("users",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {"users"}
+
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("locale IN ('nl', 'en')", name="locale_known"),
@@ -89,6 +94,11 @@ class UserRole(db.Model):
     """One role held by one user."""
 
     __tablename__ = "user_roles"
+    cache_query_tags = ("users",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {"users"}
+
 
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True

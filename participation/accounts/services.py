@@ -375,11 +375,16 @@ def create_user(email: str, name: str | None, password: str | None,
                 roles: list[Role] | tuple[Role, ...] = (Role.RESIDENT,)) -> tuple[User, bool]:
     """Create a verified account with roles, or add the roles to the existing account.
 
-    Returns the user and whether it was created. Used by the command line.
+    An existing account without a password (the demo's accounts) gets ``password``; an
+    existing password is never replaced here. Returns the user and whether it was created.
+    Used by the command line.
     """
     email = normalise_email(email)
     user = find_user_by_email(email)
     created = user is None
+    if not created and password is not None and not user.password_hash:
+        check_password_rules(password)
+        _set_password(user, password)
     if created:
         if password is not None:
             check_password_rules(password)

@@ -5,11 +5,18 @@ kept only when the request carried no cookie and no credentials, and rendering i
 touch the session (no CSRF token, no flashed message) or set a cookie: what is kept is
 exactly what every anonymous visitor with that language would get.
 
-Freshness: every commit that changes content (anything but the mail outbox and the audit
-log) bumps a *content version*. The process that commits bumps it right after the commit;
-on PostgreSQL the transaction also runs ``NOTIFY participation_content``, delivered to
-every other process (gunicorn workers, other app servers) exactly when the change becomes
-visible, and each process listens on its own connection. Until the listener is connected
+Freshness is targeted. While a page (or a fragment, see :func:`fragment`) is rendered, the
+queries that feed it declare what they show with :func:`depends_on` (``"event:12"``,
+``"events"``, ``"action:3"``); a page that declared nothing depends on everything (``"*"``).
+Every commit that changes content names what it changed: a model may define
+``cache_tags(changed)`` (see :func:`change_tags`; ``changed`` is the set of changed column
+names, or None for an insert or delete); any other table (but the mail outbox and the audit
+log) changes everything. A registration on one event thus drops that event's page and the
+pages that show its places, and nothing else. The process that commits drops what the
+change touched right after the commit; on PostgreSQL the transaction also runs ``NOTIFY
+participation_content`` with the changed tags as payload, delivered to every other process
+(gunicorn workers, other app servers) exactly when the change becomes visible, and each
+process listens on its own connection. Until the listener is connected
 (or after it lost its connection) nothing is served from the cache; a heartbeat on that
 connection detects within ``PAGE_CACHE_LIVENESS_SECONDS`` (3) a connection that died
 silently, and going off and coming back are logged. Because pages also
@@ -30,15 +37,16 @@ import os
 import socket
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_etags
@@ -47,6 +55,13 @@ from werkzeug.wrappers import Response
 log = logging.getLogger(__name__)
 
 CHANNEL = "participation_content"
+#: The tag of "everything": a change that may show anywhere, or a page that declared nothing.
+ALL = "*"
+#: PostgreSQL limits a NOTIFY payload to 8000 bytes; more tags than fit change everything.
+_MAX_PAYLOAD = 7900
+#: How many recent invalidations are remembered to decide whether a page rendered meanwhile
+#: may still be kept.
+_HISTORY = 2048
 #: Tables whose changes never show on a public page.
 UNSEEN_TABLES = frozenset({"mail_outbox", "audit_log", "worker_job_runs"})
 #: Headers repeated on a 304 Not Modified answer.
@@ -64,6 +79,8 @@ class Entry:
     version: int
     expires: float
     etag: str
+    #: What the page shows (tags); ``{ALL}`` when it declared nothing.
+    deps: frozenset[str] = frozenset({ALL})
 
 
 class PageCache:
@@ -76,7 +93,11 @@ class PageCache:
         self.version = 0
         self.listening = False
         self._entries: OrderedDict[Any, Entry] = OrderedDict()
-        self._memos: dict[str, tuple[int, float, Any]] = {}
+        #: name -> (version built at, expiry, value, deps)
+        self._memos: dict[Any, tuple[int, float, Any, frozenset[str]]] = {}
+        #: (version, tags) of the latest invalidations, oldest first.
+        self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=_HISTORY)
+        self._recording = threading.local()
         self._lock = threading.Lock()
         self._listener_pid: int | None = None
         self._needs_listener = False
@@ -93,11 +114,65 @@ class PageCache:
     # Freshness -------------------------------------------------------------------------
 
     def bump(self) -> None:
-        """Content changed: nothing stored so far may be served."""
+        """Anything may have changed: nothing stored so far may be served."""
+        self.invalidate((ALL,))
+
+    def invalidate(self, tags: Iterable[str]) -> None:
+        """Content named by ``tags`` changed: drop every page and memo that shows it."""
+        tags = frozenset(tags)
+        if not tags:
+            return
         with self._lock:
             self.version += 1
-            self._entries.clear()
-            self._memos.clear()
+            self._history.append((self.version, tags))
+            if ALL in tags:
+                self._entries.clear()
+                self._memos.clear()
+                return
+            for key in [k for k, e in self._entries.items() if _touches(e.deps, tags)]:
+                del self._entries[key]
+            for key in [k for k, m in self._memos.items() if _touches(m[3], tags)]:
+                del self._memos[key]
+
+    def still_fresh(self, since: int, deps: frozenset[str]) -> bool:
+        """Tell whether nothing that ``deps`` shows changed after version ``since``."""
+        if since == self.version:
+            return True
+        history = self._history
+        if not history or history[0][0] > since + 1:
+            return False  # older than what is remembered
+        return not any(v > since and _touches(deps, tags) for v, tags in list(history))
+
+    # What a page shows -----------------------------------------------------------------
+
+    def _stack(self) -> list[set[str]]:
+        stack = getattr(self._recording, "stack", None)
+        if stack is None:
+            stack = self._recording.stack = []
+        return stack
+
+    def start_recording(self) -> set[str]:
+        """Collect the tags declared from now on in this thread (nested recordings see all)."""
+        found: set[str] = set()
+        self._stack().append(found)
+        return found
+
+    def stop_recording(self, found: set[str]) -> frozenset[str]:
+        """End a recording; a recording that declared nothing depends on everything."""
+        stack = self._stack()
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is found:  # identity: recordings with equal tags are not the same
+                del stack[i]
+                break
+        return frozenset(found) if found else frozenset({ALL})
+
+    def declare(self, tags: Iterable[str]) -> None:
+        """Add tags to every recording in progress in this thread."""
+        stack = getattr(self._recording, "stack", None)
+        if stack:
+            tags = tuple(tags)
+            for found in stack:
+                found.update(tags)
 
     def usable(self) -> bool:
         """Tell whether stored pages may be served and new ones stored."""
@@ -131,6 +206,7 @@ class PageCache:
                 return
             self.listening = False
             self.version += 1
+            self._history.append((self.version, frozenset({ALL})))
             self._entries.clear()
             self._memos.clear()
             fd = self._listener_fd
@@ -170,8 +246,8 @@ class PageCache:
                     self._off_reported = False
                     pause = 1.0
                     while self._listener_pid == pid:
-                        for _ in conn.notifies(timeout=self.heartbeat, stop_after=1):
-                            self.bump()
+                        for notice in conn.notifies(timeout=self.heartbeat, stop_after=1):
+                            self.invalidate(notice.payload.split() or (ALL,))
                         conn.execute("SELECT 1")
                         self._alive_at = time.monotonic()
             except Exception as error:  # noqa: BLE001 - any failure: stop serving, retry
@@ -190,31 +266,46 @@ class PageCache:
 
     def get(self, key) -> Entry | None:
         entry = self._entries.get(key)
-        if entry is None or entry.version != self.version or entry.expires < time.monotonic():
+        if entry is None or entry.expires < time.monotonic():
             return None
         return entry
 
     def put(self, key, entry: Entry) -> None:
         with self._lock:
-            if entry.version != self.version:
+            if not self.still_fresh(entry.version, entry.deps):
                 return
             self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def memo(self, name: str, build: Callable[[], Any]) -> Any:
-        """Return a small value derived from content (plain data, no ORM objects), kept fresh."""
+    def memo(self, name: Any, build: Callable[[], Any]) -> Any:
+        """Return a value derived from content (plain data or markup, no ORM objects).
+
+        It is kept until what it shows changes (the tags declared while building it), at
+        most ``PAGE_CACHE_SECONDS``; its tags count for the page or memo that uses it.
+        """
         if not self.usable():
             return build()
         found = self._memos.get(name)
-        if found and found[0] == self.version and found[1] > time.monotonic():
+        if found and found[1] > time.monotonic():
+            self.declare(found[3])
             return found[2]
         version = self.version
-        value = build()
-        if version == self.version:
-            self._memos[name] = (version, time.monotonic() + self.seconds, value)
+        recording = self.start_recording()
+        try:
+            value = build()
+        finally:
+            deps = self.stop_recording(recording)
+        self.declare(deps)
+        with self._lock:
+            if self.still_fresh(version, deps):
+                self._memos[name] = (version, time.monotonic() + self.seconds, value, deps)
         return value
+
+
+def _touches(deps: frozenset[str], tags: frozenset[str]) -> bool:
+    return ALL in deps or ALL in tags or not deps.isdisjoint(tags)
 
 
 def init_app(app: Flask) -> None:
@@ -226,20 +317,95 @@ def init_app(app: Flask) -> None:
         cache._conninfo = url.render_as_string(hide_password=False)
         cache._needs_listener = True
     app.extensions["page_cache"] = cache
+    app.jinja_env.globals["cached_block"] = cached_block
     app.wsgi_app = PageCacheMiddleware(app.wsgi_app, cache, tuple(app.config["LANGUAGES"]))
 
 
-def invalidate() -> None:
-    """Drop every stored page of the current app (for writes that bypass the ORM session)."""
+def invalidate(tags: Iterable[str] = (ALL,)) -> None:
+    """Drop the stored pages that show ``tags`` (default: all; for writes that bypass the ORM)."""
     cache = current_app.extensions.get("page_cache")
     if cache is not None:
-        cache.bump()
+        cache.invalidate(tags)
 
 
-def memo(name: str, build: Callable[[], Any]) -> Any:
-    """Keep a small value derived from content until content changes."""
-    cache = current_app.extensions.get("page_cache")
+def memo(name: Any, build: Callable[[], Any]) -> Any:
+    """Keep a value derived from content until what it shows changes."""
+    cache = current_app.extensions.get("page_cache") if has_app_context() else None
     return build() if cache is None else cache.memo(name, build)
+
+
+#: Stands for the visitor's CSRF token inside a kept fragment.
+_CSRF_MARK = "\x00csrf\x00"
+
+
+def fragment(name: Any, build: Callable[[], str], deps: Iterable[str] = ()) -> Markup:
+    """A rendered part of a page that is the same for every visitor, kept like a memo.
+
+    Signed-in pages render the person's own parts (their registration, their opinion) around
+    fragments; ``name`` must hold everything the fragment depends on besides content and
+    language (query arguments, whether someone is signed in). A CSRF token rendered inside
+    is kept as a mark and replaced by the visitor's own token on every use. ``deps`` adds
+    tags for what the fragment shows of objects loaded before it was built.
+    """
+    def render() -> str:
+        depends_on(*deps)
+        html = str(build())
+        token = g.get("csrf_token")
+        return html.replace(token, _CSRF_MARK) if token else html
+
+    html = memo(("fragment", str(get_locale()), name), render)
+    if _CSRF_MARK in html:
+        from flask_wtf.csrf import generate_csrf
+
+        html = html.replace(_CSRF_MARK, generate_csrf())
+    return Markup(html)
+
+
+def cached_block(*name: Any, caller: Callable[[], str], keep: bool = True,
+                 deps: Iterable[str] = ()) -> Markup:
+    """Jinja: ``{% call cached_block("events.list", args) %}...{% endcall %}`` keeps the block.
+
+    What the block reads must be loaded lazily (see :func:`lazy`) so that a kept block costs
+    no query. ``keep=False`` renders it afresh (a form in its error state, with what the
+    visitor typed, is nobody else's).
+    """
+    if not keep:
+        return Markup(caller())
+    return fragment(name, caller, deps)
+
+
+def lazy(load: Callable[[], Any]) -> Any:
+    """A value loaded on first use; a page whose kept fragment uses it never loads it.
+
+    What loading it read (the tags its queries declared) is declared again wherever it is
+    used, so a fragment built from a value loaded earlier still depends on what it shows.
+    """
+    from werkzeug.local import LocalProxy
+
+    loaded: list[Any] = []
+    deps: list[frozenset[str]] = []
+
+    def get() -> Any:
+        cache = current_app.extensions.get("page_cache")
+        if not loaded:
+            recording = cache.start_recording() if cache is not None else None
+            try:
+                loaded.append(load())
+            finally:
+                if recording is not None:
+                    deps.append(cache.stop_recording(recording))
+        if cache is not None and deps:
+            cache.declare(deps[0])
+        return loaded[0]
+
+    return LocalProxy(get)
+
+
+def depends_on(*tags: str) -> None:
+    """Declare that the page or fragment being rendered shows what ``tags`` name."""
+    cache = current_app.extensions.get("page_cache") if has_app_context() else None
+    if cache is not None:
+        cache.declare(tags)
 
 
 _KEY = "participation.page_cache.key"
@@ -297,7 +463,11 @@ class PageCacheMiddleware:
             sent[:] = [status, headers]
             return start_response(status, headers, exc_info)
 
-        body = self.wsgi_app(environ, capture)
+        recording = self.cache.start_recording()
+        try:
+            body = self.wsgi_app(environ, capture)
+        finally:
+            deps = self.cache.stop_recording(recording)
         etag = environ.get(_STORE)
         if not etag or not sent or not sent[0].startswith("200"):
             return body
@@ -316,6 +486,7 @@ class PageCacheMiddleware:
             version=version,
             expires=time.monotonic() + self.cache.seconds,
             etag=etag,
+            deps=deps,
         ))
         return [content]
 
@@ -355,28 +526,54 @@ def cached_page(view: Callable) -> Callable:
 # Content changes: mark the transaction, notify on PostgreSQL, bump after the commit. ------
 
 
-def _changes_content(session: Session) -> bool:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(obj, "__tablename__", None)
-        if table not in UNSEEN_TABLES:
-            return True
-    return False
+def change_tags(obj: Any, changed: set[str] | None) -> set[str]:
+    """What a change to ``obj`` may show on (``changed``: column names, None on insert/delete)."""
+    table = getattr(obj, "__tablename__", None)
+    if table in UNSEEN_TABLES:
+        return set()
+    tagger = getattr(obj, "cache_tags", None)
+    if tagger is None:
+        return {ALL}
+    return set(tagger(changed))
 
 
-def _mark_changed(session: Session) -> None:
-    if session.info.get("content_changed"):
+def _changed_columns(obj: Any) -> set[str]:
+    state = sa.inspect(obj)
+    return {attr.key for attr in state.attrs if attr.history.has_changes()}
+
+
+def _session_tags(session: Session) -> set[str]:
+    tags: set[str] = set()
+    for obj in (*session.new, *session.deleted):
+        tags |= change_tags(obj, None)
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=True):
+            tags |= change_tags(obj, _changed_columns(obj))
+    return tags
+
+
+def _mark_changed(session: Session, tags: set[str]) -> None:
+    if not tags:
         return
-    session.info["content_changed"] = True
+    pending: set[str] = session.info.setdefault("content_tags", set())
+    new = tags - pending
+    if not new:
+        return
+    pending |= new
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # Delivered to the listeners when (and only if) this transaction commits.
-        connection.exec_driver_sql(f"NOTIFY {CHANNEL}")
+        # Delivered to the listeners when (and only if) this transaction commits; PostgreSQL
+        # folds identical payloads of one transaction.
+        payload = " ".join(sorted(new))
+        if len(payload) > _MAX_PAYLOAD:
+            payload = ALL
+        connection.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
+                           {"channel": CHANNEL, "payload": payload})
 
 
 @sa.event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context) -> None:
-    if _changes_content(session):
-        _mark_changed(session)
+    _mark_changed(session, _session_tags(session))
 
 
 @sa.event.listens_for(Session, "do_orm_execute")
@@ -386,17 +583,63 @@ def _after_bulk(orm_execute_state) -> None:
     ):
         table = getattr(orm_execute_state.statement, "table", None)
         if getattr(table, "name", None) not in UNSEEN_TABLES:
-            _mark_changed(orm_execute_state.session)
+            _mark_changed(orm_execute_state.session, {ALL})
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    if session.info.pop("content_changed", False) and has_app_context():
+    tags = session.info.pop("content_tags", None)
+    if tags and has_app_context():
         cache = current_app.extensions.get("page_cache")
         if cache is not None:
-            cache.bump()
+            cache.invalidate(tags)
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop("content_changed", None)
+    session.info.pop("content_tags", None)
+
+
+# What a page reads: every query run while a page or fragment is rendered declares what it
+# read, so a page can never miss a dependency: a model's ``cache_query_tags`` (the tags of
+# "which rows there are", e.g. ``{"events"}``) for every model the query touches, and
+# ``cache_row_tags()`` of every instance it returns (``{"event:12"}``). A query on a model
+# that declares neither depends on everything.
+
+
+def _recording_cache():
+    if not has_app_context():
+        return None
+    cache = current_app.extensions.get("page_cache")
+    if cache is None or not getattr(cache._recording, "stack", None):
+        return None
+    return cache
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _record_reads(orm_execute_state) -> Any:
+    if not orm_execute_state.is_select:
+        return None
+    cache = _recording_cache()
+    if cache is None:
+        return None
+    tags: set[str] = set()
+    rows = False
+    for mapper in orm_execute_state.all_mappers:
+        model = mapper.class_
+        tags |= set(getattr(model, "cache_query_tags", (ALL,)))
+        rows = rows or hasattr(model, "cache_row_tags")
+    if not orm_execute_state.all_mappers:
+        tags.add(ALL)
+    cache.declare(tags)
+    if not rows:
+        return None
+    frozen = orm_execute_state.invoke_statement().freeze()
+    found: set[str] = set()
+    for row in frozen().all():
+        for value in row:
+            row_tags = getattr(value, "cache_row_tags", None)
+            if row_tags is not None:
+                found |= row_tags()
+    cache.declare(found)
+    return frozen()

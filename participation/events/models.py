@@ -50,6 +50,7 @@ class Topic(Bilingual, db.Model):
     """What an event is about: the European Green Deal, the EU climate plan, ..."""
 
     __tablename__ = "topics"
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -70,6 +71,21 @@ class Event(Bilingual, db.Model):
     """A small-scale public event where residents get a say."""
 
     __tablename__ = "events"
+    #: Page cache (see participation/core/page_cache.py): a query on events shows which events
+    #: there are; each event shown is a dependency of its own.
+    cache_query_tags = ("events",)
+    #: Columns that change with every registration: they show only where the event does.
+    CACHE_QUIET_COLUMNS = frozenset({"confirmed_count", "waiting_count", "updated_at"})
+
+    def cache_row_tags(self) -> set[str]:
+        return {f"event:{self.id}"}
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        """A registration changes this event only; any other change may move it in lists."""
+        if changed is not None and changed <= self.CACHE_QUIET_COLUMNS:
+            return {f"event:{self.id}"}
+        return {f"event:{self.id}", "events"}
+
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),

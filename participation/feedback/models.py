@@ -38,6 +38,11 @@ class Opinion(db.Model):
     """A stance and text on one policy action."""
 
     __tablename__ = "opinions"
+    cache_query_tags = ("opinions",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"action:{self.action_id}", "opinions"}
+
     __table_args__ = (
         sa.UniqueConstraint("action_id", "user_id"),
         sa.CheckConstraint(f"length(body) <= {OPINION_MAX_LENGTH}", name="body_length"),
@@ -97,6 +102,11 @@ class OpinionReport(db.Model):
     """Someone signed in reported an opinion to the moderators."""
 
     __tablename__ = "opinion_reports"
+    cache_query_tags = ("opinions",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {"opinions"}
+
     __table_args__ = (sa.UniqueConstraint("opinion_id", "reporter_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

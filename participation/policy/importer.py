@@ -155,7 +155,8 @@ def import_actions_csv(stream: TextIO) -> ImportResult:
                 code=code,
                 line=first_line_of_code[code],
             ))
-        elif code:
+        elif code and not messages:
+            # Only good rows are remembered: a file of bad rows keeps memory flat.
             first_line_of_code[code] = line
         result.add_problems(line, messages)
         if result.ok and row is not None:

@@ -23,6 +23,7 @@ class PolicyDocument(Bilingual, db.Model):
     """A plan residents are asked about: Ghent's policy note, the Green Deal, ..."""
 
     __tablename__ = "policy_documents"
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -45,6 +46,7 @@ class Priority(Bilingual, db.Model):
     """A top priority of the city's note, or a chapter of another plan."""
 
     __tablename__ = "priorities"
+    cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -69,6 +71,14 @@ class PolicyAction(Bilingual, db.Model):
     """One concrete action of a plan; residents give their opinion on it."""
 
     __tablename__ = "policy_actions"
+    cache_query_tags = ("actions",)
+
+    def cache_row_tags(self) -> set[str]:
+        return {f"action:{self.id}"}
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"action:{self.id}", "actions"}
+
     __table_args__ = (
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
         sa.CheckConstraint("length(code) >= 2", name="code_not_empty"),
@@ -104,6 +114,11 @@ class ActionUpdate(db.Model):
     """What the city reports back on an action: closing the loop."""
 
     __tablename__ = "action_updates"
+    cache_query_tags = ("actions",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"action:{self.action_id}", "actions"}
+
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(

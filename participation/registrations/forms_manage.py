@@ -74,6 +74,8 @@ class MessageForm(FlaskForm):
             SelectChoice("waiting", _l("Everyone on the waiting list")),
         ],
         validators=[DataRequired(_l("Choose who gets the message."))],
+        # Preselected, so that a first "Show a preview" never fails for want of a choice.
+        default="confirmed",
     )
     subject = StringField(_l("Subject"), filters=[_strip],
                           validators=[DataRequired(_l("Enter a subject.")), Length(max=200)])

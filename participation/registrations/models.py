@@ -29,6 +29,11 @@ class Registration(db.Model):
     """One person's registration for one event."""
 
     __tablename__ = "registrations"
+    cache_query_tags = ("registrations",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"event:{self.event_id}", "registrations"}
+
     __table_args__ = (
         # The database's backstop: one active registration per e-mail address per event.
         sa.Index(

@@ -72,3 +72,17 @@ def test_users_list_shows_accounts_and_roles(runner, make_user):
     assert "ann@example.org" in result.output
     assert "bob@example.org" not in result.output
     assert "1 account(s)." in result.output
+
+
+def test_users_create_gives_a_passwordless_demo_account_the_password(runner):
+    from participation.demo import load_demo
+
+    load_demo()
+    db.session.commit()
+    result = runner.invoke(args=["users", "create", "admin@example.org", "--role", "admin",
+                                 "--password-stdin"], input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert "had no password and now has one" in result.output
+    db.session.expire_all()
+    user = services.authenticate("admin@example.org", PASSWORD)
+    assert user is not None and Role.ADMIN in user.role_names

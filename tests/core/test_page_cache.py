@@ -136,10 +136,37 @@ class TestAcrossProcesses:
     def test_commit_that_changes_content_notifies_the_other_processes(self, make_event):
         with psycopg.connect(_conninfo(), autocommit=True) as listener:
             listener.execute("LISTEN participation_content")
-            make_event()
+            event = make_event()
             db.session.commit()
-            received = list(listener.notifies(timeout=5, stop_after=1))
-        assert [n.channel for n in received] == ["participation_content"]
+            received = list(listener.notifies(timeout=2))
+        assert {n.channel for n in received} == {"participation_content"}
+        tags = {tag for n in received for tag in n.payload.split()}
+        assert {f"event:{event.id}", "events"} <= tags
+
+    def test_registration_elsewhere_keeps_the_list_other_processes_serve(
+        self, app, client, make_event
+    ):
+        """A registration notifies only its event: other processes keep their lists."""
+        shown, other = make_event(title="Shown event"), make_event(title="Other event")
+        db.session.commit()
+        cache = app.extensions["page_cache"]
+        _wait_listening(cache)
+        key_path = f"/events/{shown.slug}"
+        _as_new_request(client, key_path)
+        with psycopg.connect(_conninfo(), autocommit=True) as elsewhere:
+            elsewhere.execute("SELECT pg_notify('participation_content', %s)",
+                              (f"event:{other.id}",))
+        time.sleep(0.5)
+        assert any(k[3] == key_path for k in cache._entries), "kept: not what changed"
+        with psycopg.connect(_conninfo(), autocommit=True) as elsewhere:
+            elsewhere.execute("SELECT pg_notify('participation_content', %s)",
+                              (f"event:{shown.id}",))
+        assert _eventually(lambda: not any(k[3] == key_path for k in cache._entries))
+
+
+def _wait_listening(cache) -> None:
+    cache.usable()
+    assert _eventually(lambda: cache.usable())
 
 
 def _as_new_request(client, path: str) -> str:

@@ -126,6 +126,7 @@ PAGES: dict[str, Linked | Seed] = {
 NOT_PAGES: dict[str, str] = {
     "static": "style sheets, scripts and images",
     "core.health": "JSON for load balancers",
+    "core.ready": "JSON readiness check for load balancers",
     "core.set_language": "redirect; the crawl visits every page in both languages",
     "events.event_ics": "iCalendar file",
     "events.calendar_feed": "iCalendar feed",

@@ -88,31 +88,35 @@ class CrawlWorld:
     manage_token: str
     _fresh: list = field(default_factory=list)
 
-    def _throwaway(self) -> User:
+    def _throwaway(self, verified: bool = True) -> User:
+        """A new resident, written in one short transaction of this thread."""
         from participation.accounts.models import Role, UserRole
 
         db.session.rollback()  # a read transaction of this thread would block the write
         n = len(self._fresh) + 1
         user = User(email=f"crawl.throwaway.{n}@example.org", name=f"Throwaway {n}",
-                    locale="nl", password_hash="x", email_verified_at=utcnow())
+                    locale="nl", password_hash="x",
+                    email_verified_at=utcnow() if verified else None)
         user.roles = [UserRole(role=Role.RESIDENT)]
         db.session.add(user)
         db.session.commit()
         self._fresh.append(user)
         return user
 
+    def _token(self, make, verified: bool = True) -> str:
+        token = make(self._throwaway(verified))
+        db.session.rollback()  # end the read transaction before the server writes again
+        return token
+
     def verification_token(self) -> str:
-        user = self._throwaway()
-        user.email_verified_at = None
-        db.session.commit()
-        return tokens.verification_token(user)
+        return self._token(tokens.verification_token, verified=False)
 
     def reset_token(self) -> str:
-        return tokens.reset_token(self._throwaway())
+        return self._token(tokens.reset_token)
 
     def email_change_token(self) -> str:
-        user = self._throwaway()
-        return tokens.email_change_token(user, f"moved.{user.id}@example.org")
+        return self._token(lambda user: tokens.email_change_token(
+            user, f"moved.{user.id}@example.org"))
 
 
 @pytest.fixture

@@ -60,3 +60,27 @@ def test_a_large_bad_file_reports_the_first_problems_counts_rows_and_changes_not
     assert lines[-2] == f"... and {40000 - MAX_REPORTED_PROBLEMS} more problem(s)."
     assert lines[-1] == "20000 bad row(s) with 40000 problem(s); nothing was changed."
     assert db.session.scalar(sa.select(sa.func.count(PolicyAction.id))) == 0
+
+
+def test_memory_stays_flat_however_many_bad_rows(priority):
+    import io
+    import tracemalloc
+
+    from participation.policy.importer import import_actions_csv
+
+    def peak(rows: int):
+        text = HEADER + "".join(f"bad code {n},talent,Actie,,,,planned,200,yes\n"
+                                for n in range(rows))
+        stream = io.StringIO(text)
+        tracemalloc.start()
+        try:
+            result = import_actions_csv(stream)
+            return tracemalloc.get_traced_memory()[1], result
+        finally:
+            tracemalloc.stop()
+            db.session.rollback()
+
+    small, small_result = peak(2_000)
+    large, large_result = peak(8_000)
+    assert (small_result.bad_rows, large_result.bad_rows) == (2_000, 8_000)
+    assert large < small * 1.5  # four times the rows, about the same memory

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -23,7 +24,7 @@ from participation.core import atom
 from participation.core.forms import put_form_error
 from participation.core.i18n import BRUSSELS
 from participation.core.limits import QUESTION_LIMIT
-from participation.core.page_cache import cached_page, memo
+from participation.core.page_cache import cached_page, lazy, memo
 from participation.core.pagination import page_number
 from participation.core.templating import event_when
 from participation.database import utcnow
@@ -54,10 +55,16 @@ def home():
 @cached_page
 def priority_detail(slug: str):
     """One priority, its actions and the events about them."""
-    priority = policy_services.get_priority(slug)
-    events = services.find_events(services.EventFilter(priority_id=priority.id), per_page=20).items
-    return render_template("policy/priority.html", priority=priority, events=events,
-                           following=follows.is_following(current_user, priority))
+    priority = lazy(lambda: policy_services.get_priority(slug))
+    # Kept like the page's fragment: a signed-in visitor's page loads no priority at all
+    # (and an unknown one is a 404 before rendering starts).
+    title = memo(("policy.priority.title", slug, str(get_locale())), lambda: priority.t("title"))
+    events = lazy(lambda: services.find_events(
+        services.EventFilter(priority_id=priority.id), per_page=20).items)
+    following = (follows.is_following(current_user, priority)
+                 if current_user.is_authenticated else False)
+    return render_template("policy/priority.html", priority=priority, events=events, title=title,
+                           following=following)
 
 
 def filter_from_request(args) -> tuple[EventFilterForm, services.EventFilter]:
@@ -95,7 +102,7 @@ def topic_names() -> list[tuple[str, str, str | None]]:
 def event_list():
     """The catalogue of events with its filters."""
     form, flt = filter_from_request(request.args)
-    page = services.find_events(flt, page_number(request.args))
+    page = lazy(lambda: services.find_events(flt, page_number(request.args)))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     topic = _topic(flt.topic) if flt.topic else None
     return render_template("events/list.html", form=form, page=page, filter=flt, args=args,
@@ -141,18 +148,29 @@ def past_events():
 @cached_page
 def event_detail(slug: str):
     """Every fact about one event, and how to register."""
-    event = services.get_public_event(slug)
     url = url_for("events.event_detail", slug=slug, _external=True)
-    ics_url = url_for("events.event_ics", slug=slug)
+    # What the page needs besides its kept fragment, kept too: a signed-in visitor's page
+    # then loads no event at all (the state follows the clock within PAGE_CACHE_SECONDS).
+    event = lazy(lambda: services.get_public_event(slug))
+    facts = memo(("events.facts", slug, url, str(get_locale())), lambda: _event_facts(event, url))
     return render_template(
         "events/detail.html",
         event=event,
-        state=event.registration_state(utcnow()),
-        calendar_links=calendars.add_to_calendar_links(event, url, ics_url),
-        share_tags=share_tags(event, url, _image_url(event), _("Have your say"),
-                              current_language()),
-        json_ld=json.dumps(event_json_ld(event, url), ensure_ascii=False).replace("</", "<\\/"),
+        title=facts["title"],
+        state=facts["state"],
+        json_ld=facts["json_ld"],
+        calendar_links=facts["calendar_links"],
+        share_tags=facts["share_tags"],
     )
+
+
+def _event_facts(event, url: str) -> dict:
+    json_ld = json.dumps(event_json_ld(event, url), ensure_ascii=False).replace("</", "<\\/")
+    ics_url = url_for("events.event_ics", slug=event.slug)
+    return {"title": event.title, "state": event.registration_state(utcnow()), "json_ld": json_ld,
+            "calendar_links": calendars.add_to_calendar_links(event, url, ics_url),
+            "share_tags": share_tags(event, url, _image_url(event), _("Have your say"),
+                                     current_language())}
 
 
 @bp.get("/events/<slug>.ics")

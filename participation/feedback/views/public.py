@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from participation.core.forms import put_form_error
 from participation.core.limits import FEEDBACK_LIMIT
-from participation.core.page_cache import cached_page
+from participation.core.page_cache import cached_page, lazy
 from participation.core.pagination import page_number
 from participation.events import services as event_services
 from participation.events.models import Event
@@ -51,14 +51,20 @@ def _may_give(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.email_verified)
 
 
+def _stance_stats(action: PolicyAction) -> dict:
+    counts = services.stance_counts(action)
+    return {"counts": counts, "total": sum(counts.values()),
+            "segments": charts.stacked_bar({k.value: v for k, v in counts.items()})}
+
+
 def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None = None,
                        report_form: ReportForm | None = None, report_for: int | None = None,
                        status: int = 200):
     """Render the public page of an action with its updates, opinions and forms."""
     user = current_user if current_user.is_authenticated else None
-    events = event_services.find_events(
+    events = lazy(lambda: event_services.find_events(
         event_services.EventFilter(action_id=action.id, include_past=True), per_page=20
-    ).items
+    ).items)
     own = services.own_opinion(user, action)
     if opinion_form is None and _may_give(user) and action.feedback_open:
         opinion_form = OpinionForm(
@@ -70,17 +76,17 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         )
     if opinion_form is not None:
         opinion_form.event.choices = _event_choices(user)
-    counts = services.stance_counts(action)
-    page = services.published_opinions(action, page_number(request.args))
+    number = page_number(request.args)
+    stats = lazy(lambda: _stance_stats(action))
+    page = lazy(lambda: services.published_opinions(action, number))
     return render_template(
         "feedback/action.html",
         action=action,
         events=events,
-        updates=policy_services.action_updates(action),
-        counts=counts,
-        total=sum(counts.values()),
-        segments=charts.stacked_bar({k.value: v for k, v in counts.items()}),
+        updates=lazy(lambda: policy_services.action_updates(action)),
+        stats=stats,
         opinions=page,
+        opinions_page=number,
         own=own,
         opinion_form=opinion_form,
         # Only signed-in visitors see report forms: building one for anybody else would put

@@ -309,7 +309,8 @@ def walk_in(slug: str):
         )
     except services.RegistrationError as error:
         db.session.rollback()
-        put_form_error(form, error, default_field="name")
+        # A full event is about the walk-in as a whole, not about the name typed.
+        put_form_error(form, error)
         return _render_check_in(managed_event_or_abort(slug), form, 422)
     registration = result.registration
     if not result.created:
