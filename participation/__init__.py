@@ -14,7 +14,7 @@ from participation.accounts.views import admin as accounts_admin
 from participation.accounts.views import public as accounts_public
 from participation.api.views import public as api_public
 from participation.cli import register_cli
-from participation.core import errors, limits, page_cache, security, templating
+from participation.core import errors, forms, limits, page_cache, security, templating
 from participation.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from participation.core.views import public as core_public
 from participation.database import engine_options
@@ -100,6 +100,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
 
     security.refuse_unsafe_production(app)
+    forms.guard_form_input()
     security.install(app)
 
     for blueprint in BLUEPRINTS:

@@ -1,7 +1,7 @@
 """venues and districts
 
 Revision ID: 58c4cfc508c1
-Revises: a666ed2747a5
+Revises: 06332a55f064
 Create Date: 2026-11-30 10:14:48.880436
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '58c4cfc508c1'
-down_revision = 'a666ed2747a5'
+down_revision = '06332a55f064'
 branch_labels = None
 depends_on = None
 

@@ -69,6 +69,12 @@ class EmailForm(FlaskForm):
                                                          Length(max=254), VALID_ADDRESS])
 
 
+class VerifyEmailForm(FlaskForm):
+    """Confirming an address asks for the password chosen at sign-up."""
+
+    password = PasswordField(_l("Password"), validators=[DataRequired(PASSWORD_REQUIRED)])
+
+
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"),
                              validators=[DataRequired(_l("Choose a new password.")),

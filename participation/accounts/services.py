@@ -34,6 +34,7 @@ from participation.accounts.tokens import (  # noqa: F401  (part of this module'
 from participation.audit.services import record
 from participation.core.i18n import LANGUAGES, supported_language
 from participation.core.pagination import Page
+from participation.core.text import is_single_line
 from participation.database import begin_write, utcnow
 from participation.extensions import db
 
@@ -79,6 +80,10 @@ def _clean_name(name: str) -> str:
     value = " ".join((name or "").split())
     if not value:
         raise AccountError(_l("Enter your name."), field="name")
+    if not is_single_line(value):
+        raise AccountError(
+            _l("Write the name on one line, without special control characters."), field="name"
+        )
     if len(value) > 120:
         raise AccountError(_l("Use at most %(max)d characters.", max=120), field="name")
     return value
@@ -150,13 +155,32 @@ def resend_verification(email: str) -> None:
         mails.verify_email(user, verification_token(user))
 
 
-def verify_email(token: str, now: datetime | None = None) -> User:
-    """Mark the address in the token as verified; a link works only once."""
+def check_verification_token(token: str, now: datetime | None = None) -> User:
+    """Return the account a verification link is for; raise InvalidToken if used or forged."""
     payload = tokens.read_token("verify", token, VERIFY_MAX_AGE, now)
     user = tokens.token_user(payload)
     if user.email_verified or not tokens.same(tokens.fingerprint(user.email), payload.get("fp")):
         raise InvalidToken(_l("This link has already been used or is no longer valid. "
                                     "If your address is confirmed, you can sign in."))
+    return user
+
+
+def verify_email(token: str, password: str, now: datetime | None = None) -> User:
+    """Mark the address in the token as verified, given the password chosen at sign-up.
+
+    Someone can sign up with another person's address and a password of their own; if the
+    owner then followed the link, the stranger's password would open an account holding the
+    owner's registrations. Asking for the sign-up password makes that link useless to the
+    owner, who can choose their own password with "forgot password" instead.
+
+    :raises WrongPassword: not the password chosen at sign-up.
+    """
+    user = check_verification_token(token, now)
+    if not user.password_hash or not check_password_hash(user.password_hash, password or ""):
+        raise WrongPassword(_l(
+            "This is not the password chosen when signing up. Did someone else sign up with "
+            "your address? Then choose your own password with \"Forgot your password?\"."),
+            field="password")
     user.email_verified_at = now or utcnow()
     db.session.flush()
     return user

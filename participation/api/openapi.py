@@ -36,7 +36,10 @@ EVENT_SUMMARY = {
             "additionalProperties": False,
             "description": "Coordinates of the venue (WGS 84).",
         },
-        "online": {"type": "boolean"},
+        "online": {"type": "boolean",
+                   "description": "The event can be followed online. The link itself is never "
+                                  "public: only confirmed registrants (by mail and on their "
+                                  "manage page) and the organisers receive it."},
         "capacity": {"type": ["integer", "null"], "minimum": 0,
                      "description": "Number of places; null means unlimited."},
         "places_left": {"type": ["integer", "null"], "minimum": 0},
@@ -52,7 +55,6 @@ EVENT_DETAIL = {
     "properties": {
         **EVENT_SUMMARY["properties"],
         "description": {"type": "string", "description": "Markdown"},
-        "online_url": NULLABLE_STRING,
         "public_transport": NULLABLE_STRING,
         "bike": NULLABLE_STRING,
         "accessibility": {

@@ -3,9 +3,12 @@ validators that hostile input cannot crash."""
 
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, StringField
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
+from wtforms import DateField, FileField, IntegerField, StringField
 from wtforms.validators import Optional, ValidationError
 
 
@@ -98,3 +101,32 @@ def put_form_error(form, error, default_field: str | None = None, *,
         flash(message, "error")
     else:
         form.form_errors.append(message)
+
+
+def _form_data_without_stray_files(meta, form, formdata):
+    """Flask-WTF's ``wrap_formdata``, but a file part reaches only a file field.
+
+    Flask-WTF hands every file part to the form, so a multipart POST sending ``email`` as a
+    file gave a text field a FileStorage (a 500 in its validators). Here a file part whose
+    name is no file field is simply absent, and the field is empty like any missing input.
+    """
+    if formdata is not _Auto:
+        return formdata
+    if not _is_submitted():
+        return None
+    file_fields = {field.name for field in form if isinstance(field, FileField)}
+    files = MultiDict(
+        [(key, value) for key, value in request.files.items(multi=True) if key in file_fields]
+    )
+    if files:
+        return CombinedMultiDict((files, request.form))
+    if request.form:
+        return request.form
+    if request.is_json:
+        return ImmutableMultiDict(request.get_json())
+    return None
+
+
+def guard_form_input() -> None:
+    """Make every FlaskForm ignore file parts sent in place of text fields (idempotent)."""
+    FlaskForm.Meta.wrap_formdata = _form_data_without_stray_files

@@ -52,3 +52,26 @@ def storage_answers(app: Flask) -> bool:
     uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     storage = storage_from_string(uri, **(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}))
     return bool(storage.check())
+
+
+#: Registering with one mailbox (``a.b+x@gmail.com`` is ``ab@gmail.com``), from any address.
+MAILBOX_LIMIT = "5 per hour;20 per day"
+
+
+def counts_against_limit(response) -> bool:
+    """Count a request against a limit unless the form was refused for its input (422).
+
+    Someone correcting a typo should not use up their attempts. Sign-in and other password
+    forms do not use this: a wrong password is exactly what their limit counts.
+    """
+    return response.status_code != 422
+
+
+def mailbox_key() -> str:
+    """Key a limit on the mailbox the form's e-mail address reaches (case, dots, +tags)."""
+    from flask import request
+
+    from participation.core.mailbox import mailbox
+
+    value = request.form.get("email")
+    return "mailbox:" + (mailbox(value if isinstance(value, str) else "") or "none")

@@ -46,10 +46,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_etags
+from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
@@ -355,8 +357,6 @@ def fragment(name: Any, build: Callable[[], str], deps: Iterable[str] = ()) -> M
 
     html = memo(("fragment", str(get_locale()), name), render)
     if _CSRF_MARK in html:
-        from flask_wtf.csrf import generate_csrf
-
         html = html.replace(_CSRF_MARK, generate_csrf())
     return Markup(html)
 
@@ -380,8 +380,6 @@ def lazy(load: Callable[[], Any]) -> Any:
     What loading it read (the tags its queries declared) is declared again wherever it is
     used, so a fragment built from a value loaded earlier still depends on what it shows.
     """
-    from werkzeug.local import LocalProxy
-
     loaded: list[Any] = []
     deps: list[frozenset[str]] = []
 

@@ -30,8 +30,6 @@ def configuration_problems(app: Flask) -> list[str]:
         problems.append(
             "DATABASE_URL points at SQLite; use PostgreSQL or set ALLOW_SQLITE_IN_PRODUCTION=true"
         )
-    if not app.config.get("SESSION_COOKIE_SECURE"):
-        problems.append("SESSION_COOKIE_SECURE is off")
     limits_uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     if (app.config.get("RATELIMIT_ENABLED", True) and limits_uri.startswith("memory")
             and not app.config.get("RATELIMIT_MEMORY_ALLOWED")):

@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext as _
 
 from participation.core.i18n import BRUSSELS
 from participation.database import utcnow
@@ -30,8 +31,13 @@ def _vtimezone() -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid("Europe/Brussels")
 
 
-def event_component(event: Event, url: str, method_cancel: bool = False) -> icalendar.Event:
-    """Build the VEVENT of one event, with times in Europe/Brussels."""
+def event_component(event: Event, url: str, method_cancel: bool = False,
+                    with_online_link: bool = False) -> icalendar.Event:
+    """Build the VEVENT of one event, with times in Europe/Brussels.
+
+    The online link goes in only for a confirmed registrant's own calendar
+    (``with_online_link``): public calendars say "Online" and point to the event page.
+    """
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", utcnow())
@@ -40,7 +46,7 @@ def event_component(event: Event, url: str, method_cancel: bool = False) -> ical
     vevent.add("summary", event.title)
     vevent.add("description", f"{event.summary}\n\n{url}")
     vevent.add("url", url)
-    location = event_location(event)
+    location = event_location(event, with_online_link=with_online_link)
     if location:
         vevent.add("location", location)
     if event.venue is not None and event.venue.has_coordinates:
@@ -70,10 +76,10 @@ def _calendar(name: str, method: str = "PUBLISH") -> icalendar.Calendar:
     return cal
 
 
-def event_calendar(event: Event, url: str) -> bytes:
-    """Return a .ics file holding one event."""
+def event_calendar(event: Event, url: str, with_online_link: bool = False) -> bytes:
+    """Return a .ics file holding one event (with its online link only for a registrant)."""
     cal = _calendar(event.title)
-    cal.add_component(event_component(event, url))
+    cal.add_component(event_component(event, url, with_online_link=with_online_link))
     return cal.to_ical()
 
 
@@ -85,9 +91,16 @@ def feed_calendar(name: str, events: Iterable[Event], url_for_event) -> bytes:
     return cal.to_ical()
 
 
-def event_location(event: Event) -> str:
-    """Say where the event is, in one line (venue and address, or its online link)."""
-    return ", ".join(p for p in (event.venue_name, event.address) if p) or (event.online_url or "")
+def event_location(event: Event, with_online_link: bool = False) -> str:
+    """Say where the event is, in one line: venue and address, else "Online".
+
+    The online link itself only for a confirmed registrant's own calendar
+    (``with_online_link``): it is never public (Atom feeds, add-to-calendar links).
+    """
+    place = ", ".join(p for p in (event.venue_name, event.address) if p)
+    if place or not event.online_url:
+        return place
+    return event.online_url if with_online_link else _("Online")
 
 
 def _utc_stamp(moment: datetime) -> str:

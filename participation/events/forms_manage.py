@@ -167,6 +167,11 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100_000,
                                             message=_l("Enter a number of places of 0 or more."))],
     )
+    confirm_within_hours = WholeNumberField(
+        _l("Confirm by mail within (hours)"),
+        validators=[Optional(), NumberRange(min=1, max=168, message=_l(
+            "Give between 1 and 168 hours (a week), or leave it empty."))],
+    )
     registration_opens_at = BrusselsDateTimeField(_l("Registration opens"),
                                                   validators=[Optional()])
     registration_closes_at = BrusselsDateTimeField(_l("Registration closes"),
@@ -206,6 +211,7 @@ class EventForm(FlaskForm):
             contact_phone=self.contact_phone.data or None,
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
+            confirm_within_hours=self.confirm_within_hours.data,
             registration_opens_at=to_utc(self.registration_opens_at.data),
             registration_closes_at=to_utc(self.registration_closes_at.data),
             action_ids=list(self.actions.data or []),
@@ -239,6 +245,7 @@ def form_data(event: Event) -> dict:
         "contact_phone": event.contact_phone,
         "language": event.language.value,
         "capacity": event.capacity,
+        "confirm_within_hours": event.confirm_within_hours,
         "registration_opens_at": to_local(event.registration_opens_at),
         "registration_closes_at": to_local(event.registration_closes_at),
         "actions": [a.id for a in event.actions],

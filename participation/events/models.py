@@ -99,6 +99,10 @@ class Event(Bilingual, db.Model):
             "OR registration_closes_at > registration_opens_at",
             name="registration_window",
         ),
+        sa.CheckConstraint(
+            "confirm_within_hours IS NULL OR confirm_within_hours BETWEEN 1 AND 168",
+            name="confirm_within_hours_range",
+        ),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_topic_id_starts_at", "topic_id", "starts_at"),
     )
@@ -144,6 +148,9 @@ class Event(Bilingual, db.Model):
     registration_closes_at: Mapped[datetime | None]
     #: Organisers can close registration early and reopen it.
     registration_paused: Mapped[bool] = flag()
+    #: When set, people who register online must confirm their place with the link in their
+    #: mail within this many hours, or the place goes to the waiting list (against sign-up spam).
+    confirm_within_hours: Mapped[int | None]
     status: Mapped[EventStatus] = mapped_column(
         value_enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from participation.accounts.models import Role, User
 from participation.audit.services import record
 from participation.core.errors import DomainError
+from participation.core.text import is_single_line
 from participation.database import begin_write, utcnow
 from participation.events import signals
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
@@ -62,6 +63,8 @@ class EventDetails:
     contact_phone: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
+    #: Hours people have to confirm their place with the link in their mail; None: no need.
+    confirm_within_hours: int | None = None
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     action_ids: list[int] = field(default_factory=list)
@@ -124,6 +127,10 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
 
 
 def _check_rules(details: EventDetails) -> None:
+    if not is_single_line(details.title):
+        raise EventError(
+            _l("Write the title on one line, without special control characters."), field="title"
+        )
     if details.ends_at <= details.starts_at:
         raise EventError(_l("The end must be after the start."), field="ends_at")
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -131,6 +138,9 @@ def _check_rules(details: EventDetails) -> None:
         raise EventError(
             _l("Registration must close after it opens."), field="registration_closes_at"
         )
+    if details.confirm_within_hours is not None and not 1 <= details.confirm_within_hours <= 168:
+        raise EventError(_l("Give between 1 and 168 hours (a week), or leave it empty."),
+                         field="confirm_within_hours")
     if details.capacity is not None and details.capacity < 0:
         raise EventError(_l("The number of places cannot be negative."), field="capacity")
     if details.venue_id is not None and db.session.get(Venue, details.venue_id) is None:
@@ -170,16 +180,14 @@ def _resolve_organisers(emails: list[str], by: User) -> list[User]:
     organisers = []
     for email in wanted:
         user = users.get(email)
-        if user is None:
+        if user is None or not user.has_role(Role.ORGANISER):
+            # One answer for "no account" and "not an organiser": this field must not tell
+            # who has an account. gettext, not lazy_gettext: lazy strings count as safe
+            # HTML in templates, and this message carries what the organiser typed.
             raise EventError(
-                # gettext, not lazy_gettext: lazy strings count as safe HTML in templates, and
-                # this message carries what the organiser typed.
-                _("No account uses the address %(email)s.", email=email), field="organiser_emails"
-            )
-        if not user.has_role(Role.ORGANISER):
-            raise EventError(
-                _("%(email)s is not an organiser; an admin can give them that role.",
-                   email=email), field="organiser_emails",
+                _("%(email)s is not an organiser on this platform; an admin can give an "
+                  "account that role.", email=email),
+                field="organiser_emails",
             )
         organisers.append(user)
     if not organisers:
@@ -199,7 +207,8 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
-        "registration_opens_at", "registration_closes_at", *CONTACT_FIELDS,
+        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
+        *CONTACT_FIELDS,
     ):
         setattr(event, name, getattr(details, name))
     venue = db.session.get(Venue, details.venue_id) if details.venue_id is not None else None
@@ -288,7 +297,8 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
-        "registration_opens_at", "registration_closes_at", *CONTACT_FIELDS,
+        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
+        *CONTACT_FIELDS,
     ):
         setattr(copy, name, getattr(event, name))
     copy.venue_id = event.venue_id

@@ -24,7 +24,8 @@ def event_json_ld(event: Event, url: str) -> dict:
     }
     if event.is_online:
         data["eventAttendanceMode"] = "https://schema.org/OnlineEventAttendanceMode"
-        data["location"] = {"@type": "VirtualLocation", "url": event.online_url}
+        # The link itself goes only to confirmed registrants: the page it is on is public.
+        data["location"] = {"@type": "VirtualLocation", "url": url}
     else:
         data["eventAttendanceMode"] = (
             "https://schema.org/MixedEventAttendanceMode"

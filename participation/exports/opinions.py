@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -40,11 +41,15 @@ OPINION_COLUMNS = [
                         "at_event (recorded by an organiser at the event, not tied to a person)")),
     Column("status", _l("published, or hidden by a moderator")),
     Column("hidden_reason", _l("Why a moderator hid the opinion")),
-    Column("author_pseudonym", _l("Stable pseudonym of the author (a keyed hash, not reversible); "
-                                  "the same person has the same pseudonym on every action; "
-                                  "empty for feedback recorded at an event")),
-    Column("postcode", _l("Postcode (district of Ghent) the author gave with consent, if any")),
-    Column("age_band", _l("Age band the author gave with consent, if any")),
+    Column("author_pseudonym", _l("Pseudonym of the author in this export (a keyed hash, not "
+                                  "reversible): the same person has the same pseudonym on every "
+                                  "row of one export and another one in the next export; empty "
+                                  "for feedback recorded at an event")),
+    Column("postcode", _l("Postcode (district of Ghent) the author gave with consent, if any; "
+                          "<5 when fewer than 5 authors in the export share it (exact only in "
+                          "admin exports)")),
+    Column("age_band", _l("Age band the author gave with consent, if any; <5 when fewer than 5 "
+                          "authors in the export share it (exact only in admin exports)")),
     Column("author_name", _l("Author's name (personal data)"), personal=True),
     Column("author_email", _l("Author's e-mail address (personal data)"), personal=True),
 ]
@@ -104,9 +109,14 @@ def _filtered(query: sa.Select, flt: OpinionFilter) -> sa.Select:
 
 
 def pseudonymiser():
-    """Return a function giving each user id a stable pseudonym: HMAC-SHA256, truncated."""
+    """Return a function giving each user id a pseudonym for one export: HMAC-SHA256, truncated.
+
+    The key holds a fresh random part for every export: a pseudonym stable across exports
+    would let someone join a narrow export (one row, demographics suppressed) to a wide one.
+    """
     secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    key = hmac.new(secret, b"participation:export:author-pseudonym", hashlib.sha256).digest()
+    key = hmac.new(secret, b"participation:export:author-pseudonym:" + os.urandom(16),
+                   hashlib.sha256).digest()
 
     known: dict[int, str] = {}
 
@@ -130,9 +140,33 @@ def _title(language: str):
     return PolicyAction.title_nl
 
 
+def small_groups(flt: OpinionFilter, column) -> set:
+    """Return the values of ``column`` fewer than SMALL_GROUP authors share under the filter.
+
+    Opinions recorded at an event have no author: each counts as one person.
+    """
+    author = sa.func.coalesce(Opinion.user_id, -Opinion.id)
+    query = (
+        sa.select(column, sa.func.count(sa.distinct(author)))
+        .select_from(Opinion)
+        .join(PolicyAction, PolicyAction.id == Opinion.action_id)
+        .join(Priority, Priority.id == PolicyAction.priority_id)
+        .where(column.is_not(None))
+        .group_by(column)
+    )
+    return {value for value, number in db.session.execute(_filtered(query, flt))
+            if number < SMALL_GROUP}
+
+
 def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
-    """Yield one dict per opinion matching the filter, streamed from the database."""
+    """Yield one dict per opinion matching the filter, streamed from the database.
+
+    Outside admin exports, a postcode or age band fewer than 5 authors share under this
+    filter shows as "<5", the way the summary shows small groups.
+    """
     pseudonym = pseudonymiser()
+    hidden_postcodes = set() if personal else small_groups(flt, Opinion.postcode)
+    hidden_age_bands = set() if personal else small_groups(flt, Opinion.age_band)
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
@@ -171,8 +205,10 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
                 "status": row.status,
                 "hidden_reason": row.hidden_reason,
                 "author_pseudonym": pseudonym(row.user_id),
-                "postcode": row.postcode,
-                "age_band": row.age_band,
+                "postcode": SMALL_GROUP_LABEL if row.postcode in hidden_postcodes
+                else row.postcode,
+                "age_band": SMALL_GROUP_LABEL if row.age_band in hidden_age_bands
+                else row.age_band,
             }
             if personal:
                 item["author_name"] = row.author_name

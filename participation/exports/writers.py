@@ -1,7 +1,8 @@
 """Writers that turn an export (columns + a row generator) into CSV, XLSX or JSON, in chunks.
 
-Every writer yields bytes as it goes, so a response can stream them; every text cell goes
-through :func:`neutralise_cell` first.
+Every writer yields bytes as it goes, so a response can stream them. CSV quotes every cell
+(Belgian Excel splits on ``;``) and puts a quote before formula starts; XLSX stores text as
+text and JSON is not a spreadsheet, so both hold the raw value.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, datetime
 import xlsxwriter
 from flask_babel import lazy_gettext as _l
 
-from participation.exports.cells import FORMULA_PREFIXES, neutralise_cell
+from participation.exports.cells import neutralise_csv_cell
 
 CHUNK_SIZE = 64 * 1024
 UTF8_BOM = "\ufeff"
@@ -68,16 +69,16 @@ def cell_value(value):
 def _safe(value):
     # Most cells are text: check that first (this runs for every cell of every export).
     if type(value) is str:
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    return neutralise_cell(cell_value(value))
+        return neutralise_csv_cell(value)
+    return neutralise_csv_cell(cell_value(value))
 
 
 def csv_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """Write a sheet as UTF-8 CSV with a byte order mark (so Excel reads it as UTF-8)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     buffer.write(UTF8_BOM)
-    writer.writerow([neutralise_cell(c.heading) for c in sheet.columns])
+    writer.writerow([neutralise_csv_cell(c.heading) for c in sheet.columns])
     # The header goes out at once, before the first row is read.
     yield buffer.getvalue().encode("utf-8")
     buffer.seek(0)
@@ -114,8 +115,7 @@ def json_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
 
 
 def _json_value(value):
-    value = cell_value(value) if value is not None else None
-    return neutralise_cell(value)
+    return cell_value(value) if value is not None else None
 
 
 def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
@@ -133,11 +133,11 @@ def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[b
         for sheet in sheets:
             worksheet = workbook.add_worksheet(sheet.name[:31])
             for col, column in enumerate(sheet.columns):
-                worksheet.write_string(0, col, neutralise_cell(column.heading), bold)
+                worksheet.write_string(0, col, str(column.heading), bold)
             worksheet.freeze_panes(1, 0)
             for row_number, row in enumerate(sheet.rows, start=1):
                 for col, column in enumerate(sheet.columns):
-                    value = _safe(row.get(column.key))
+                    value = cell_value(row.get(column.key))
                     if isinstance(value, int | float):
                         worksheet.write_number(row_number, col, value)
                     elif value != "":

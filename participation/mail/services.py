@@ -10,6 +10,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from participation.core.i18n import supported_language
+from participation.core.text import one_line
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
 
@@ -65,7 +66,8 @@ def queue_mail(
     """
     locale = supported_language(locale)
     with force_locale(locale):
-        subject_text = str(subject)
+        # A line break in a header would make every delivery attempt fail (BadHeaderError).
+        subject_text = one_line(str(subject))
         body_text = render_template(f"mail/{kind}.txt", locale=locale, **context)
         body_html = render_template(f"mail/{kind}.html", locale=locale, subject=subject_text,
                                     **context)

@@ -5,6 +5,7 @@ Services flush and never commit: the caller (view, command, test) owns the trans
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,8 @@ from participation.database import begin_write, utcnow
 from participation.events.models import Event
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionReport
-from participation.mail.models import OutboxMessage, OutboxStatus
+from participation.mail.models import OutboxMessage
+from participation.privacy import registry
 from participation.registrations import services as registration_services
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -37,7 +39,7 @@ def _value(enum_value) -> str | None:
 
 
 def registrations_of(user: User) -> list[Registration]:
-    """Return every registration of the account, linked by account or by its address."""
+    """Return every registration of the account: linked to it, or made with its verified address."""
     return list(db.session.scalars(
         registration_services.person_registrations(user).order_by(Registration.id)
     ))
@@ -57,86 +59,67 @@ def _audit_entries_about(user: User, registration_ids: list[int]) -> list[AuditE
     ))
 
 
+def _json(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _rows(entry: registry.Table, user: User) -> list[dict]:
+    """The person's rows of one registry table, with only its exported columns."""
+    table = entry.table
+    exported = [c for c in table.columns if c.name in entry.columns
+                and entry.columns[c.name].exported]
+    if "id" in table.c:
+        exported.insert(0, table.c.id)
+    query = sa.select(*exported).where(entry.rows_of(user)).order_by(*table.primary_key.columns)
+    return [{k: _json(v) for k, v in row.items()}
+            for row in db.session.execute(query).mappings()]
+
+
+def _event(event_id: int) -> dict:
+    event = db.session.get(Event, event_id)
+    return {"slug": event.slug, "title": event.title, "starts_at": _iso(event.starts_at)}
+
+
+def _audit_entry(entry: AuditEntry, user: User, registration_ids: set[int]) -> dict:
+    about_you = (entry.target_type == "User" and entry.target_id == user.id) or (
+        entry.target_type == "Registration" and entry.target_id in registration_ids)
+    item = {"at": _iso(entry.at), "action": entry.action, "by_you": entry.actor_id == user.id,
+            "target_type": entry.target_type}
+    if about_you or entry.target_type not in ("User", "Registration"):
+        item["target_id"] = entry.target_id
+    # What someone did to another person (their address, a search for them) is that
+    # person's data, not the actor's.
+    if about_you:
+        item["details"] = entry.details
+    return item
+
+
 def personal_data(user: User, now: datetime | None = None) -> dict:
-    """Collect everything held about the account holder, as JSON-ready data."""
-    registrations = registrations_of(user)
-    opinions = db.session.scalars(
-        sa.select(Opinion).where(Opinion.user_id == user.id).order_by(Opinion.id)
-    )
-    reports = db.session.scalars(
-        sa.select(OpinionReport).where(OpinionReport.reporter_id == user.id)
-        .order_by(OpinionReport.id)
-    )
-    entries = _audit_entries_about(user, [r.id for r in registrations])
-    return {
-        "generated_at": _iso(now or utcnow()),
-        "account": {
-            "id": user.id,
-            "email": user.email,
-            "name": user.name,
-            "locale": user.locale,
-            "created_at": _iso(user.created_at),
-            "email_verified_at": _iso(user.email_verified_at),
-            "notify_updates": user.notify_updates,
-            "postcode": user.postcode,
-            "age_band": _value(user.age_band),
-            "profile_consent_at": _iso(user.profile_consent_at),
-        },
-        "roles": [{"role": r.role.value, "granted_at": _iso(r.granted_at)}
-                  for r in sorted(user.roles, key=lambda r: r.role.value)],
-        "registrations": [
-            {
-                "id": r.id,
-                "event": {"slug": r.event.slug, "title": r.event.title,
-                          "starts_at": _iso(r.event.starts_at)},
-                "name": r.name,
-                "email": r.email,
-                "status": r.status.value,
-                "source": r.source.value,
-                "needs_step_free": r.needs_step_free,
-                "needs_hearing_loop": r.needs_hearing_loop,
-                "needs_sign_language": r.needs_sign_language,
-                "needs_other": r.needs_other,
-                "locale": r.locale,
-                "code": r.code,
-                "consent_at": _iso(r.consent_at),
-                "created_at": _iso(r.created_at),
-                "confirmed_at": _iso(r.confirmed_at),
-                "cancelled_at": _iso(r.cancelled_at),
-                "checked_in_at": _iso(r.checked_in_at),
-                "purged_at": _iso(r.purged_at),
-            }
-            for r in registrations
-        ],
-        "opinions": [
-            {
-                "id": o.id,
-                "action": o.action.code,
-                "event": o.event.slug if o.event else None,
-                "stance": o.stance.value,
-                "body": o.body,
-                "show_name": o.show_name,
-                "source": o.source.value,
-                "status": o.status.value,
-                "hidden_reason": o.hidden_reason,
-                "postcode": o.postcode,
-                "age_band": _value(o.age_band),
-                "created_at": _iso(o.created_at),
-                "updated_at": _iso(o.updated_at),
-            }
-            for o in opinions
-        ],
-        "reports": [
-            {"id": r.id, "opinion_id": r.opinion_id, "reason": r.reason,
-             "created_at": _iso(r.created_at), "resolved_at": _iso(r.resolved_at)}
-            for r in reports
-        ],
-        "audit_entries": [
-            {"at": _iso(e.at), "action": e.action, "by_you": e.actor_id == user.id,
-             "target_type": e.target_type, "target_id": e.target_id, "details": e.details}
-            for e in entries
-        ],
-    }
+    """Collect everything held about the account holder, as the registry declares it."""
+    data: dict = {"generated_at": _iso(now or utcnow())}
+    for entry in registry.REGISTRY:
+        if entry.section is None or entry.rows_of is None:
+            continue
+        data[entry.section] = _rows(entry, user)
+    data["account"] = data["account"][0]
+    for item in data["registrations"]:
+        item["event"] = _event(db.session.get(Registration, item["id"]).event_id)
+    for item in data["organised_events"]:
+        item["event"] = _event(item.pop("event_id"))
+    for item in data["opinions"]:
+        opinion = db.session.get(Opinion, item["id"])
+        item["action"] = opinion.action.code
+        item["event"] = opinion.event.slug if opinion.event else None
+    registration_ids = {item["id"] for item in data["registrations"]}
+    data["audit_entries"] = [
+        _audit_entry(e, user, registration_ids)
+        for e in _audit_entries_about(user, sorted(registration_ids))
+    ]
+    return data
 
 
 # --- erasure -----------------------------------------------------------------------------
@@ -152,12 +135,41 @@ class DeletionResult:
     opinions_anonymised: int = 0
 
 
-def _anonymise_registration(registration: Registration, now: datetime) -> None:
-    registration.user_id = None
-    registration.name = None
-    registration.email = None
-    registration.needs_other = None
-    registration.purged_at = registration.purged_at or now
+def _erased_values(entry: registry.Table, now: datetime) -> dict:
+    """The values that anonymise a row of the table: every Personal column not kept."""
+    values = {}
+    for name, column in entry.columns.items():
+        if column.erased is registry.KEEP:
+            continue
+        values[name] = column.erased(now) if callable(column.erased) else column.erased
+    return values
+
+
+def _anonymise(entry: registry.Table, where, now: datetime) -> int:
+    values = _erased_values(entry, now)
+    if not values:
+        return 0
+    return db.session.execute(
+        sa.update(entry.table).where(where).values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def erase_person(user: User, now: datetime) -> None:
+    """Anonymise or delete every row the registry links to ``user``, then cut every link."""
+    for entry in registry.REGISTRY:
+        if entry.rows_of is not None and entry.on_delete == "anonymise":
+            _anonymise(entry, entry.rows_of(user), now)
+    for entry in registry.REGISTRY:
+        for link in entry.links:
+            column = entry.table.c[link]
+            db.session.execute(sa.update(entry.table).where(column == user.id)
+                               .values({link: None})
+                               .execution_options(synchronize_session=False))
+    for entry in reversed(registry.REGISTRY):
+        if entry.rows_of is not None and entry.on_delete == "delete":
+            db.session.execute(sa.delete(entry.table).where(entry.rows_of(user))
+                               .execution_options(synchronize_session=False))
 
 
 def _scrub_details(entry: AuditEntry) -> None:
@@ -201,33 +213,17 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
             db.session.delete(registration)
             result.registrations_removed += 1
         else:
-            _anonymise_registration(registration, now)
             result.registrations_anonymised += 1
-
-    opinions = db.session.scalars(sa.select(Opinion).where(Opinion.user_id == user.id)).all()
-    for opinion in opinions:
-        opinion.user_id = None
-        opinion.show_name = False
-        opinion.postcode = None
-        opinion.age_band = None
-    result.opinions_anonymised = len(opinions)
+    db.session.flush()
+    result.opinions_anonymised = db.session.scalar(
+        sa.select(sa.func.count(Opinion.id)).where(Opinion.user_id == user.id))
     db.session.execute(
         sa.delete(OpinionReport)
         .where(OpinionReport.reporter_id == user.id, OpinionReport.resolved_at.is_not(None))
     )
-    db.session.execute(
-        sa.update(OpinionReport).where(OpinionReport.reporter_id == user.id)
-        .values(reporter_id=None)
-    )
-    db.session.execute(
-        sa.update(Opinion).where(Opinion.recorded_by_id == user.id).values(recorded_by_id=None)
-    )
 
     for entry in _audit_entries_about(user, registration_ids):
         _scrub_details(entry)
-    db.session.execute(
-        sa.update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None)
-    )
     # The cancellation receipts queued above still go out; every older mail to the address
     # (copies of sent ones, and pending ones about registrations that no longer exist) goes.
     db.session.execute(
@@ -239,8 +235,10 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
         "registrations_anonymised": result.registrations_anonymised,
         "opinions_anonymised": result.opinions_anonymised,
     })
-    db.session.delete(user)
     db.session.flush()
+    erase_person(user, now)
+    db.session.expunge(user)
+    db.session.expire_all()
     return result
 
 
@@ -266,22 +264,18 @@ def purge_personal_data(days: int, now: datetime | None = None) -> PurgeResult:
     begin_write(db.session())
     now = now or utcnow()
     cutoff = now - timedelta(days=days)
-    ended = sa.select(Event.id).where(Event.ends_at < cutoff).scalar_subquery()
-    purged = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.event_id.in_(ended), Registration.purged_at.is_(None))
-        .values(name=None, email=None, needs_other=None, purged_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    removed = db.session.execute(
-        sa.delete(OutboxMessage)
-        .where(sa.or_(
-            sa.and_(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff),
-            sa.and_(OutboxMessage.status == OutboxStatus.FAILED,
-                    OutboxMessage.created_at < cutoff),
-        ))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    counts = {}
+    for entry in registry.REGISTRY:
+        if entry.expired is None:
+            continue
+        if entry.on_expiry == "delete":
+            counts[entry.name] = db.session.execute(
+                sa.delete(entry.table).where(entry.expired(cutoff))
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        else:
+            counts[entry.name] = _anonymise(entry, entry.expired(cutoff), now)
+    purged, removed = counts.get("registrations", 0), counts.get("mail_outbox", 0)
     record(None, "privacy.purge", None, days=days, registrations=purged, mails=removed)
     db.session.expire_all()
     return PurgeResult(purged, removed)

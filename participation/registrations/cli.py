@@ -22,4 +22,19 @@ def reminders_send() -> None:
     click.echo(f"{count} reminder(s) queued; the worker delivers them.")
 
 
-commands = [reminders_cli]
+registrations_cli = AppGroup("registrations", help="Periodic work on registrations.")
+
+
+@registrations_cli.command("release-unconfirmed")
+@click.option("--limit", default=1000, show_default=True, help="At most this many per run.")
+def release_unconfirmed_command(limit: int) -> None:
+    """Release places not confirmed by mail in time; the waiting list moves up (run every
+    few minutes, or let the worker do it)."""
+    from participation.registrations.services import release_unconfirmed
+
+    count = release_unconfirmed(limit=limit)
+    db.session.commit()
+    click.echo(f"{count} unconfirmed registration(s) released.")
+
+
+commands = [reminders_cli, registrations_cli]

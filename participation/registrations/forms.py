@@ -55,5 +55,9 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
     )
 
 
+class ConfirmPlaceForm(FlaskForm):
+    """The button that confirms a place from the page the mailed link opens."""
+
+
 class CancelForm(FlaskForm):
     """The one confirmation step before a registration is cancelled."""

@@ -39,7 +39,9 @@ def calendar_attachment(registration: Registration) -> Attachment:
     """The event as a calendar file, for the mails that give a place."""
     event = registration.event
     url = public_url("events.event_detail", slug=event.slug)
-    return Attachment(f"{event.slug}.ics", "text/calendar", event_calendar(event, url))
+    # Only mails that give a place carry it, so the online link may go in.
+    return Attachment(f"{event.slug}.ics", "text/calendar",
+                      event_calendar(event, url, with_online_link=True))
 
 
 def qr_code_png(code: str) -> bytes:
@@ -129,6 +131,15 @@ def reminder(registration: Registration) -> OutboxMessage:
         registration,
         _l("Reminder: %(title)s", title=registration.event.title),
         _place_attachments(registration),
+    )
+
+
+def released(registration: Registration) -> OutboxMessage:
+    """Tell someone their unconfirmed place went to the waiting list."""
+    return _send(
+        "registration_released",
+        registration,
+        _l("Your registration for %(title)s was not confirmed", title=registration.event.title),
     )
 
 

@@ -46,6 +46,7 @@ class Registration(db.Model):
         ),
         sa.UniqueConstraint("event_id", "code"),
         sa.Index("ix_registrations_event_id_status_id", "event_id", "status", "id"),
+        sa.Index("ix_registrations_confirm_by", "confirm_by"),
         sa.CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint(
             "checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"
@@ -83,6 +84,15 @@ class Registration(db.Model):
     checked_in_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
+    #: The place must be confirmed with the mailed link before this moment, or it is released;
+    #: NULL when the event asks for no confirmation (or once confirmed).
+    confirm_by: Mapped[datetime | None]
+    #: When the registrant followed the confirmation link in their mail.
+    email_confirmed_at: Mapped[datetime | None]
+    #: The network the registration came from (IPv4 /24, IPv6 /48), to spot bursts of sign-ups.
+    client_network: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    #: The address with case, and for known providers dots and +tags, taken out: one mailbox.
+    mailbox: Mapped[str | None] = mapped_column(sa.String(254), index=True)
 
     event: Mapped[Event] = relationship("Event")  # noqa: F821
     user: Mapped[User | None] = relationship("User")  # noqa: F821

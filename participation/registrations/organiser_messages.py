@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from participation.audit.services import record
 from participation.core.errors import DomainError
+from participation.core.text import is_single_line
 from participation.events.models import Event
 from participation.extensions import db
 from participation.mail.services import public_url, queue_mail
@@ -47,6 +48,9 @@ def _check(subject: str, body: str) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
         raise MessageError(_l("Enter a subject."), field="subject")
+    if not is_single_line(subject):
+        raise MessageError(_l("Write the subject on one line, without special control "
+                              "characters."), field="subject")
     if len(subject) > SUBJECT_MAX:
         raise MessageError(_l("The subject can be at most %(max)d characters long.",
                                          max=SUBJECT_MAX), field="subject")

@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participation.core.i18n import BRUSSELS, brussels_day_start, supported_language
+from participation.core.mailbox import client_network, mailbox
+from participation.core.text import is_single_line
 from participation.database import begin_write, utcnow
 from participation.events import signals as event_signals
 from participation.events.models import Event, EventStatus
@@ -126,6 +128,10 @@ def _check_input(name, email, needs_other, source, consent) -> tuple[str | None,
     email = normalise_email(email)
     if source != RegistrationSource.WALK_IN and not name:
         raise RegistrationError(_l("Enter your name."), field="name")
+    if name and not is_single_line(name):
+        raise RegistrationError(
+            _l("Write the name on one line, without special control characters."), field="name"
+        )
     if name and len(name) > NAME_MAX:
         raise RegistrationError(
             _l("The name can be at most %(max)d characters long.", max=NAME_MAX), field="name"
@@ -186,6 +192,7 @@ def register(
     consent: bool = True,
     source: RegistrationSource = RegistrationSource.ONLINE,
     now: datetime | None = None,
+    client_address: str | None = None,
 ) -> RegistrationResult:
     """Give a person a place, or a place on the waiting list, and queue the mail that says so.
 
@@ -232,6 +239,9 @@ def register(
         )
     # Arrival is the moment the lock was granted: that is the order of the waiting list.
     arrived = now if now_given else utcnow()
+    confirm_by = None
+    if event.confirm_within_hours and source == RegistrationSource.ONLINE:
+        confirm_by = arrived + timedelta(hours=event.confirm_within_hours)
     registration = Registration(
         event_id=event.id,
         user_id=getattr(user, "id", None),
@@ -250,6 +260,9 @@ def register(
         created_at=arrived,
         confirmed_at=arrived if has_place else None,
         checked_in_at=arrived if source == RegistrationSource.WALK_IN else None,
+        confirm_by=confirm_by,
+        client_network=client_network(client_address),
+        mailbox=mailbox(email),
     )
     registration.event = event
     db.session.add(registration)
@@ -507,6 +520,69 @@ def registrations_of_user(user) -> list[Registration]:
         .order_by(Event.starts_at.desc(), Registration.id.desc())
     )
     return list(rows)
+
+
+# --- confirming by mail ---------------------------------------------------------------------
+
+
+def confirm_by_mail(registration: Registration, now: datetime | None = None) -> Registration:
+    """Record that the registrant confirmed their place with the link in their mail."""
+    registration = _reload(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError(_l("This registration is cancelled; there is nothing to confirm."))
+    if registration.email_confirmed_at is None:
+        registration.email_confirmed_at = now or utcnow()
+    registration.confirm_by = None
+    db.session.flush()
+    return registration
+
+
+def needs_confirmation(registration: Registration) -> bool:
+    """Tell whether the place still waits for the registrant's confirmation by mail."""
+    return (registration.confirm_by is not None and registration.email_confirmed_at is None
+            and registration.status != RegistrationStatus.CANCELLED)
+
+
+def release_unconfirmed(now: datetime | None = None, limit: int = 1000) -> int:
+    """Give up the places nobody confirmed in time, promote the waiting list; return how many.
+
+    A periodic job (``flask registrations release-unconfirmed``): each event is locked while
+    its registrations are released, so it runs safely beside sign-ups and other runs.
+    """
+    now = now or utcnow()
+    # Waiting ones first: the places freed afterwards must not go to someone released next.
+    waiting_first = sa.case((Registration.status == RegistrationStatus.WAITING, 0), else_=1)
+    due = db.session.execute(
+        sa.select(Registration.id, Registration.event_id)
+        .where(Registration.confirm_by < now, Registration.email_confirmed_at.is_(None),
+               Registration.status.in_(ACTIVE))
+        .order_by(Registration.event_id, waiting_first, Registration.id)
+        .limit(limit)
+    ).all()
+    released = 0
+    for event_id in dict.fromkeys(row.event_id for row in due):
+        event = lock_event(db.session.get(Event, event_id))
+        freed = False
+        for row in (r for r in due if r.event_id == event_id):
+            registration = _reload(db.session.get(Registration, row.id))
+            if not needs_confirmation(registration) or registration.confirm_by >= now:
+                continue
+            if registration.status == RegistrationStatus.CONFIRMED:
+                event.confirmed_count -= 1
+                freed = True
+            else:
+                event.waiting_count -= 1
+            _counts_changed(event)
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = now
+            db.session.flush()
+            if registration.email:
+                mails.released(registration)
+            released += 1
+        if freed:
+            promote_from_waiting_list(event, now=now, _locked=True)
+    db.session.flush()
+    return released
 
 
 # --- reminders -----------------------------------------------------------------------------

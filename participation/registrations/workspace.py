@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from participation.audit.services import record
 from participation.events.models import Event
 from participation.extensions import db
+from participation.registrations import services
 from participation.registrations.models import Registration, RegistrationStatus
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
@@ -186,3 +187,68 @@ def reopen_registration(event: Event, *, by) -> Event:
         db.session.flush()
         record(by, "event.registration_reopen", event)
     return event
+
+
+# --- suspicious bursts -----------------------------------------------------------------------
+
+#: Registrations from one network (IPv4 /24, IPv6 /48) from which a group is worth a look.
+NETWORK_BURST = 5
+#: Addresses reaching one mailbox (``spam+1@``, ``spam+2@``, ``s.pam@gmail.com``) worth a look.
+MAILBOX_BURST = 2
+BURST_KINDS = ("network", "mailbox")
+
+
+@dataclass
+class Burst:
+    """A group of active registrations that look like one person or one machine."""
+
+    kind: str
+    key: str
+    registrations: list[Registration]
+
+
+def _burst_column(kind: str):
+    return {"network": Registration.client_network, "mailbox": Registration.mailbox}[kind]
+
+
+def _burst_members(event: Event, kind: str, key: str) -> list[Registration]:
+    return list(db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE),
+               _burst_column(kind) == key)
+        .order_by(Registration.id)
+    ))
+
+
+def suspicious_bursts(event: Event) -> list[Burst]:
+    """Return groups of active registrations from one network or reaching one mailbox."""
+    bursts = []
+    for kind, least in (("network", NETWORK_BURST), ("mailbox", MAILBOX_BURST)):
+        column = _burst_column(kind)
+        keys = db.session.scalars(
+            sa.select(column)
+            .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE),
+                   column.is_not(None))
+            .group_by(column)
+            .having(sa.func.count(Registration.id) >= least)
+            .order_by(sa.func.count(Registration.id).desc(), column)
+        ).all()
+        bursts += [Burst(kind, key, _burst_members(event, kind, key)) for key in keys]
+    return bursts
+
+
+def cancel_burst(event: Event, kind: str, key: str, *, by) -> int:
+    """Cancel every active registration of a group (waiting ones first); return how many.
+
+    Waiting ones go first so that cancelling the group's places never promotes the group's
+    own waiting registrations. Each person gets the organisers' cancellation mail.
+    """
+    if kind not in BURST_KINDS:
+        raise ValueError(kind)
+    members = _burst_members(event, kind, key)
+    members.sort(key=lambda r: (r.status != RegistrationStatus.WAITING, -r.id))
+    for registration in members:
+        services.cancel(registration, by_organiser=True)
+    record(by, "registrations.cancel_burst", event, kind=kind, key=key,
+           registrations=len(members))
+    return len(members)

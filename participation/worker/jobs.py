@@ -141,3 +141,11 @@ def purge_personal_data(now: datetime) -> str:
     result = purge(days, now=now)
     return (f"personal data removed from {result.registrations} registration(s), "
             f"{result.mails} old mail(s) deleted")
+
+
+@periodic("release-unconfirmed", every=timedelta(minutes=5))
+def release_unconfirmed(now: datetime) -> str:
+    """Give places nobody confirmed by mail in time to the waiting list."""
+    from participation.registrations.services import release_unconfirmed as release
+
+    return f"{release(now)} unconfirmed registration(s) released"

@@ -29,7 +29,11 @@ def test_sign_up_mails_a_verification_link_that_works_once(client, outbox, link_
     assert mail.subject == "Confirm your e-mail address"
     link = link_in(mail, "/account/verify/")
 
-    first = client.get(link, headers=EN)
+    page = client.get(link, headers=EN)
+    assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).email_verified
+    first = client.post(link, data={"password": PASSWORD}, headers=EN)
     assert first.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, user.id).email_verified

@@ -81,9 +81,8 @@ PAGES: dict[str, Linked | Seed] = {
     "events.priority_detail": LINKED,
     "feedback.action_detail": LINKED,
     "registrations.register": Linked(variants=lambda w: [f"/events/{w.full_event.slug}/register"]),
-    "registrations.already_registered": Seed(
-        lambda w: f"/events/{w.event.slug}/register/already", roles=(RESIDENT,)),
-    "registrations.thanks": Seed(lambda w: f"/registrations/{w.manage_token}/thanks"),
+    "registrations.check_mail": Seed(
+        lambda w: f"/events/{w.event.slug}/register/check-your-mail"),
     "registrations.manage": Seed(lambda w: f"/registrations/{w.manage_token}"),
     "registrations.cancel": LINKED,
     "registrations.my_registrations": LINKED,
@@ -108,6 +107,7 @@ PAGES: dict[str, Linked | Seed] = {
     "manage_registrations.workspace": Linked(roles=(ORGANISER,), variants=lambda w: [
         f"/manage/events/{w.event.slug}/registrations"]),
     "manage_registrations.add": LINKED,
+    "manage_registrations.bursts": LINKED,
     "manage_registrations.message": LINKED,
     "checkin.page": Linked(roles=(ORGANISER,), variants=lambda w: [
         f"/manage/events/{w.event.slug}/check-in"]),
@@ -163,6 +163,8 @@ NOT_PAGES: dict[str, str] = {
     "manage_events.unpublish": "POST only",
     "manage_events.duplicate": "POST only",
     "manage_registrations.cancel": "POST only",
+    "manage_registrations.cancel_burst": "POST only",
+    "registrations.confirm": "POST only",
     "manage_registrations.promote": "POST only",
     "manage_registrations.capacity": "POST only",
     "manage_registrations.pause": "POST only",
@@ -185,6 +187,9 @@ FORMS: dict[str, ErrorState | Action] = {
     "privacy.delete_account": ErrorState(lambda w: "/account/delete", RESIDENT),
     "registrations.register": ErrorState(lambda w: f"/events/{w.event.slug}/register"),
     "registrations.cancel": Action("one button, on the manage link's page"),
+    "registrations.confirm": Action("one button, on the manage link's page"),
+    "accounts.verify_email": ErrorState(lambda w: f"/account/verify/{w.verification_token()}"),
+    "manage_registrations.cancel_burst": Action("one button per group"),
     "feedback.give_opinion": ErrorState(lambda w: f"/actions/{w.open_action.code}", STAFF),
     "feedback.withdraw_opinion": Action("one button"),
     "feedback.report_opinion": ErrorState(lambda w: f"/actions/{w.open_action.code}", STAFF),

@@ -71,7 +71,7 @@ def test_csv_export_streams_50000_rows_in_flat_memory_and_starts_at_once(
         assert response.status_code == 200
         chunks = iter(response.response)
         first = next(chunks)
-        assert first.startswith("\ufeffaction_code,".encode())
+        assert first.startswith("\ufeff\"action_code\",".encode())
         assert rows_read < many_opinions  # the first bytes left before all rows were read
         size, lines = len(first), first.count(b"\n")
         for chunk in chunks:

@@ -53,5 +53,5 @@ def test_summary_csv_opens_in_excel_with_the_same_suppression(
 ):
     login(make_user(roles=(Role.STAFF,)))
     text = client.get("/staff/exports/summary.csv").get_data().decode("utf-8")
-    assert text.startswith("\ufeffaction_code,action_title,breakdown,group,opinions\r\n")
-    assert "postcode,9050,<5" in text
+    assert text.startswith('\ufeff"action_code","action_title","breakdown","group","opinions"\r\n')
+    assert '"postcode","9050","<5"' in text

@@ -101,7 +101,7 @@ def test_the_form_shows_times_in_brussels_time_when_editing(client, login, organ
          "Enter registration opens as a date and time"),
         ({"capacity": "-3"}, "capacity", "Enter a number of places of 0 or more."),
         ({"organiser_emails": "nobody@example.org"}, "organiser_emails",
-         "No account uses the address nobody@example.org."),
+         "nobody@example.org is not an organiser on this platform"),
     ],
 )
 def test_invalid_event_is_refused_naming_the_field_and_keeping_the_input(
@@ -128,7 +128,7 @@ def test_a_typed_organiser_address_comes_back_escaped_in_the_error(
                            headers=EN)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "No account uses the address tom&amp;jerry@example.org." in page
+    assert "tom&amp;jerry@example.org is not an organiser on this platform" in page
 
 
 def test_a_slug_used_by_another_event_is_refused(client, login, organiser, event_form,

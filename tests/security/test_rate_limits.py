@@ -19,6 +19,15 @@ def _posts(client, url, n=OVER_THE_LIMIT, headers=EN, **kwargs):
     return [client.post(url, data={}, headers=headers, **kwargs) for _ in range(n)]
 
 
+def registration(n: int) -> dict:
+    """A valid registration of the n-th person (refused forms do not count against a limit)."""
+    return {"name": f"Person {n}", "email": f"person{n}@example.org", "consent": "y"}
+
+
+def _registrations(client, url, n=OVER_THE_LIMIT, headers=EN, **kwargs):
+    return [client.post(url, data=registration(i), headers=headers, **kwargs) for i in range(n)]
+
+
 def _redis():
     import redis
 
@@ -53,8 +62,8 @@ def test_registering_is_limited_with_a_friendly_page_in_both_languages(
         client, make_event, storage):
     event = make_event()
     url = f"/events/{event.slug}/register"
-    statuses = [r.status_code for r in _posts(client, url)]
-    assert statuses == [422] * (OVER_THE_LIMIT - 1) + [429]
+    statuses = [r.status_code for r in _registrations(client, url)]
+    assert statuses == [303] * (OVER_THE_LIMIT - 1) + [429]
     english = client.post(url, headers=EN)
     assert english.status_code == 429
     assert "Too many requests" in english.get_data(as_text=True)
@@ -91,8 +100,11 @@ def test_cancelling_through_manage_links_and_signing_up_are_limited(client, make
     from participation.extensions import db
 
     db.session.commit()
-    for url in (f"/registrations/{token}/cancel", "/account/sign-up"):
-        assert _posts(client, url)[-1].status_code == 429, url
+    assert _posts(client, f"/registrations/{token}/cancel")[-1].status_code == 429
+    sign_ups = [client.post("/account/sign-up", data={
+        "name": "Ann", "email": f"ann{n}@example.org", "password": "x" * 12})
+        for n in range(OVER_THE_LIMIT)]
+    assert sign_ups[-1].status_code == 429
 
 
 class TestSwitchedOff:
@@ -117,10 +129,10 @@ class TestBehindAProxy:
     def test_each_forwarded_address_has_its_own_count(self, client, make_event):
         event = make_event()
         url = f"/events/{event.slug}/register"
-        first = _posts(client, url, headers={"X-Forwarded-For": "203.0.113.7"})
+        first = _registrations(client, url, headers={"X-Forwarded-For": "203.0.113.7"})
         assert first[-1].status_code == 429
-        other = client.post(url, headers={"X-Forwarded-For": "203.0.113.8"})
-        assert other.status_code == 422
+        other = client.post(url, data=registration(99), headers={"X-Forwarded-For": "203.0.113.8"})
+        assert other.status_code == 303
 
 
 class TestWithoutATrustedProxy:
@@ -131,6 +143,43 @@ class TestWithoutATrustedProxy:
     def test_a_forged_forwarded_for_header_does_not_escape_the_limit(self, client, make_event):
         event = make_event()
         url = f"/events/{event.slug}/register"
-        statuses = [client.post(url, headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+        statuses = [client.post(url, data=registration(n),
+                                headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
                     for n in range(OVER_THE_LIMIT)]
         assert statuses[-1] == 429
+
+
+class TestAbuse:
+    """Finding 5: limits per client and per mailbox; typos do not count."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+    def test_refused_forms_do_not_count_against_the_limit(self, client, make_event):
+        event = make_event()
+        url = f"/events/{event.slug}/register"
+        typos = [client.post(url, data={"name": "Ann", "email": "ann-at-example", "consent": "y"})
+                 for _ in range(3 * OVER_THE_LIMIT)]
+        assert {r.status_code for r in typos} == {422}
+        assert client.post(url, data=registration(1)).status_code == 303
+
+    def test_one_mailbox_is_limited_whatever_case_dots_and_tags_and_address(
+        self, client, make_event
+    ):
+        from participation.core.limits import MAILBOX_LIMIT
+
+        per_hour = int(MAILBOX_LIMIT.split()[0])
+        events = [make_event() for _ in range(per_hour + 1)]
+        variants = ["spam@gmail.com", "S.pam@gmail.com", "spam+1@gmail.com", "SPAM+2@GMail.com",
+                    "s.p.a.m+x@googlemail.com", "spam+3@gmail.com"]
+        statuses = [
+            client.post(f"/events/{event.slug}/register",
+                        data={"name": "Spam", "email": email, "consent": "y"},
+                        environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code
+            for n, (event, email) in enumerate(zip(events, variants, strict=False))
+        ]
+        assert statuses == [303] * per_hour + [429]
+        other = client.post(f"/events/{events[0].slug}/register", data=registration(7),
+                            environ_base={"REMOTE_ADDR": "198.51.100.77"})
+        assert other.status_code == 303

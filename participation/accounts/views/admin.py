@@ -102,6 +102,7 @@ def revoke_role(user_id: int, role: str):
 
 @bp.get("/audit")
 @role_required(Role.ADMIN)
+@logs_personal_data_view
 def audit_log():
     """The audit log, newest first, filtered by action, actor and dates."""
     form = AuditFilterForm(formdata=request.args)

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -25,9 +26,15 @@ from participation.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
     SignUpForm,
+    VerifyEmailForm,
 )
 from participation.core.forms import put_form_error
-from participation.core.limits import FORM_LIMIT
+from participation.core.limits import (
+    FORM_LIMIT,
+    MAILBOX_LIMIT,
+    counts_against_limit,
+    mailbox_key,
+)
 from participation.core.urls import safe_next
 from participation.database import begin_write
 from participation.extensions import db, limiter
@@ -62,7 +69,9 @@ def _home_after_sign_in() -> str:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def sign_up():
     """Create an account; the same answer whether or not the address was known."""
     if current_user.is_authenticated:
@@ -90,25 +99,35 @@ def check_mail():
     return render_template("accounts/check_mail.html", about=about)
 
 
-@bp.get("/verify/<token>")
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"])
 def verify_email(token: str):
-    """Confirm an address from the link in the verification mail."""
-    begin_write(db.session())
+    """Confirm an address from the link in the verification mail, with the sign-up password."""
+    form = VerifyEmailForm()
     try:
-        services.verify_email(token)
-    except services.AccountError as error:
+        if form.validate_on_submit():
+            begin_write(db.session())
+            user = services.verify_email(token, form.password.data)
+            db.session.commit()
+            _start_session(user, remember=False)
+            flash(_("Your e-mail address is confirmed. You are signed in."), "success")
+            return redirect(_home_after_sign_in())
+        services.check_verification_token(token)
+    except services.InvalidToken as error:
         db.session.rollback()
         return render_template("accounts/link_problem.html", message=error.message,
                                retry_endpoint="accounts.resend_verification"), 400
-    db.session.commit()
-    flash(_("Your e-mail address is confirmed. You can now sign in."), "success")
-    if current_user.is_authenticated:
-        return redirect(_home_after_sign_in())
-    return redirect(url_for("accounts.sign_in"))
+    except services.AccountError as error:
+        db.session.rollback()
+        put_error_on_form(form, error)
+    status = 422 if form.errors else 200
+    return render_template("accounts/verify_email.html", form=form, token=token), status
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def resend_verification():
     """Send the verification mail again."""
     form = EmailForm()
@@ -152,7 +171,7 @@ def sign_in():
                                    "link; it can take a few minutes to arrive.")]
         else:
             db.session.commit()
-            login_user(user, remember=bool(form.remember.data))
+            _start_session(user, remember=bool(form.remember.data))
             flash(_("You are signed in."), "success")
             return redirect(safe_next(form.next.data, _home_after_sign_in()))
     status = 422 if form.errors else 200
@@ -161,8 +180,16 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out on this device."""
+    """Sign out: this session and remembered logins stop working, even if someone copied them.
+
+    Cookies are signed, not stored, so a copied cookie stays genuine: bumping the account's
+    session version is what makes it worthless (on every device of the account).
+    """
+    if current_user.is_authenticated:
+        services.end_all_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
+    _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("events.home"))
 
@@ -171,7 +198,9 @@ def sign_out():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(FORM_LIMIT, methods=["POST"])
+@limiter.limit(FORM_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def forgot_password():
     """Ask for a reset link; the same answer whether or not the address has an account."""
     form = EmailForm()
@@ -334,6 +363,22 @@ def sign_out_everywhere():
     _stay_signed_in(user)
     flash(_("You were signed out on all your other devices."), "success")
     return redirect(url_for("accounts.account"))
+
+
+def _fresh_session() -> None:
+    """Forget everything the session held but its language, the CSRF secret included."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    # Flask-WTF keeps this request's token in g: it was signed with the old secret.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def _start_session(user, remember: bool) -> None:
+    """Sign in on a new session: nothing from before sign-in (a CSRF token) stays valid."""
+    _fresh_session()
+    login_user(user, remember=remember)
 
 
 def _stay_signed_in(user) -> None:

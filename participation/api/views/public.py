@@ -151,7 +151,6 @@ def event(slug: str):
     data = event_summary(found)
     data.update(
         description=found.description,
-        online_url=found.online_url,
         public_transport=found.public_transport,
         bike=found.bike,
         accessibility={

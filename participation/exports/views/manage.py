@@ -17,8 +17,8 @@ bp = Blueprint("attendee_exports", __name__, url_prefix="/manage/events/<slug>")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
+def _download(body: bytes, content_type: str, filename: str) -> Response:
+    return Response(body, content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
     })

@@ -117,7 +117,7 @@ def download(kind: str, fmt: str):
     dictionary = url_for("exports.dictionary", kind=kind, fmt="csv")
     return Response(
         stream_with_context(writers.chunks(sheet, fmt)),
-        mimetype=mimetype,
+        content_type=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Link": f'<{dictionary}>; rel="describedby"',
@@ -136,7 +136,7 @@ def dictionary(kind: str, fmt: str):
     mimetype, extension = writers.FORMATS[fmt]
     return Response(
         b"".join(writers.chunks(sheet, fmt)),
-        mimetype=mimetype,
+        content_type=mimetype,
         headers={"Content-Disposition":
                  f'attachment; filename="{kind}-data-dictionary.{extension}"'},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from participation.accounts.access import role_required
@@ -70,6 +71,31 @@ def _back(slug: str):
 def workspace(slug: str):
     """Counts at a glance and the list of registrations, with search and sorting."""
     return _render_workspace(managed_event_or_abort(slug))
+
+
+@bp.get("/registrations/bursts")
+@role_required(Role.ORGANISER)
+@logs_personal_data_view
+def bursts(slug: str):
+    """Groups of sign-ups from one network or one mailbox, to check and cancel in one go."""
+    event = managed_event_or_abort(slug)
+    return render_template("manage/bursts.html", event=event, bursts=ws.suspicious_bursts(event),
+                           network_burst=ws.NETWORK_BURST, mailbox_burst=ws.MAILBOX_BURST)
+
+
+@bp.post("/registrations/bursts/cancel")
+@role_required(Role.ORGANISER)
+def cancel_burst(slug: str):
+    """Cancel every registration of one group; the waiting list moves up."""
+    event = managed_event_or_abort(slug)
+    kind, key = request.form.get("kind", ""), request.form.get("key", "")
+    if kind not in ws.BURST_KINDS or not key:
+        abort(400)
+    count = ws.cancel_burst(event, kind, key, by=current_user._get_current_object())
+    db.session.commit()
+    flash(ngettext("%(num)d registration is cancelled.", "%(num)d registrations are cancelled.",
+                   count), "success")
+    return redirect(url_for(".bursts", slug=event.slug), 303)
 
 
 @bp.route("/registrations/new", methods=["GET", "POST"])

@@ -16,13 +16,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.core.forms import put_form_error
-from participation.core.limits import REGISTRATION_LIMIT
+from participation.core.limits import (
+    MAILBOX_LIMIT,
+    REGISTRATION_LIMIT,
+    counts_against_limit,
+    mailbox_key,
+)
 from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
 from participation.extensions import db, limiter
 from participation.registrations import services
-from participation.registrations.forms import CancelForm, RegistrationForm
+from participation.registrations.forms import CancelForm, ConfirmPlaceForm, RegistrationForm
 from participation.registrations.models import Registration, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
@@ -49,7 +54,9 @@ def _render_closed(event, reason: str, status: int = 200):
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-@limiter.limit(REGISTRATION_LIMIT, methods=["POST"])
+@limiter.limit(REGISTRATION_LIMIT, methods=["POST"], deduct_when=counts_against_limit)
+@limiter.limit(MAILBOX_LIMIT, methods=["POST"], key_func=mailbox_key,
+               deduct_when=counts_against_limit)
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
@@ -67,7 +74,7 @@ def register(slug: str):
     if not form.validate_on_submit():
         return _render_form(event, form, 422)
     try:
-        result = services.register(
+        services.register(
             event,
             name=form.name.data,
             email=form.email.data,
@@ -78,6 +85,7 @@ def register(slug: str):
             locale=str(get_locale() or "nl"),
             user=_signed_in_user(),
             consent=form.consent.data,
+            client_address=request.remote_addr,
         )
     except services.RegistrationClosed as error:
         db.session.rollback()
@@ -87,18 +95,20 @@ def register(slug: str):
         put_form_error(form, error)
         return _render_form(event, form, 422)
     db.session.commit()
-    if not result.created:
-        # Say so without showing the existing registration: only its owner's mailbox gets the link.
-        return redirect(url_for("registrations.already_registered", slug=event.slug), 303)
-    token = services.manage_token(result.registration)
-    return redirect(url_for("registrations.thanks", token=token), 303)
+    # The same answer whether the address was new or already registered: only the mail
+    # (to that address) says which, so nobody learns who attends what.
+    return redirect(url_for("registrations.check_mail", slug=event.slug), 303)
 
 
-@bp.get("/events/<slug>/register/already")
-def already_registered(slug: str):
-    """Tell someone this e-mail address already has a registration, and that the link was sent."""
+@bp.get("/events/<slug>/register/check-your-mail")
+def check_mail(slug: str):
+    """After registering: the details are in the mail, whatever happened."""
     event = _public_event(slug)
-    return render_template("registrations/already_registered.html", event=event)
+    return render_template("registrations/check_mail.html", event=event)
+
+
+#: Pages reached through a manage link show personal data: never keep them in a cache.
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _registration_or_error(token: str) -> Registration | tuple:
@@ -122,6 +132,8 @@ def _can_cancel(registration: Registration) -> bool:
 
 def _manage_context(registration: Registration, token: str) -> dict:
     return {
+        "needs_confirmation": services.needs_confirmation(registration),
+        "confirm_form": ConfirmPlaceForm(),
         "registration": registration,
         "event": registration.event,
         "token": token,
@@ -129,15 +141,6 @@ def _manage_context(registration: Registration, token: str) -> dict:
         "can_cancel": _can_cancel(registration),
         "status_label": services.status_label(registration.status),
     }
-
-
-@bp.get("/registrations/<token>/thanks")
-def thanks(token: str):
-    """Right after registering: confirmed, or the place on the waiting list."""
-    registration = _registration_or_error(token)
-    if not isinstance(registration, Registration):
-        return registration
-    return render_template("registrations/thanks.html", **_manage_context(registration, token))
 
 
 @bp.get("/registrations/<token>")
@@ -148,7 +151,27 @@ def manage(token: str):
         return registration
     response = render_template("registrations/manage.html",
                                **_manage_context(registration, token))
-    return response, 200, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    return response, 200, PRIVATE
+
+
+@bp.post("/registrations/<token>/confirm")
+@limiter.limit(REGISTRATION_LIMIT)
+def confirm(token: str):
+    """Confirm the place with the button on the page the mailed link opens."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    if not ConfirmPlaceForm().validate_on_submit():
+        return redirect(url_for("registrations.manage", token=token), 303)
+    try:
+        services.confirm_by_mail(registration)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registrations.manage", token=token), 303)
+    db.session.commit()
+    flash(_("Thank you: your registration is confirmed."), "success")
+    return redirect(url_for("registrations.manage", token=token), 303)
 
 
 @bp.get("/registrations/<token>/calendar.ics")
@@ -160,9 +183,11 @@ def manage_ics(token: str):
     event = registration.event
     url = url_for("events.event_detail", slug=event.slug, _external=True)
     return Response(
-        calendars.event_calendar(event, url),
+        calendars.event_calendar(
+            event, url, with_online_link=registration.status == RegistrationStatus.CONFIRMED
+        ),
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"', **PRIVATE},
     )
 
 
@@ -180,13 +205,13 @@ def cancel(token: str):
         return redirect(url_for("registrations.manage", token=token), 303)
     if request.method == "GET" or not form.validate_on_submit():
         status = 200 if request.method == "GET" else 400
-        return render_template("registrations/cancel.html", form=form, **context), status
+        return render_template("registrations/cancel.html", form=form, **context), status, PRIVATE
     try:
         services.cancel(registration)
     except services.RegistrationError as error:
         db.session.rollback()
         put_form_error(form, error)
-        return render_template("registrations/cancel.html", form=form, **context), 422
+        return render_template("registrations/cancel.html", form=form, **context), 422, PRIVATE
     db.session.commit()
     flash(_("Your registration is cancelled. We have sent you a confirmation by mail."), "success")
     return redirect(url_for("registrations.manage", token=token), 303)
