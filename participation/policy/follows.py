@@ -45,6 +45,20 @@ def is_following(user, subject: PolicyAction | Priority) -> bool:
     ) is not None
 
 
+def follows_priority(user, slug: str) -> bool:
+    """Tell whether the (signed-in) user follows the priority with this slug.
+
+    One query on the person's own follows: the priority page keeps its content for everyone
+    and does not load the priority for a signed-in visitor.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(
+        sa.select(Follow.id).join(Priority, Priority.id == Follow.priority_id)
+        .where(Follow.user_id == user.id, Priority.slug == slug)
+    ) is not None
+
+
 def follow(user: User, subject: PolicyAction | Priority) -> Follow:
     """Follow an action or a priority (again following is harmless)."""
     if not user.email_verified:

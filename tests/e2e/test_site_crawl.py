@@ -114,6 +114,11 @@ class CrawlWorld:
     def reset_token(self) -> str:
         return self._token(tokens.reset_token)
 
+    def unsubscribe_token(self) -> str:
+        from participation.policy.follows import unsubscribe_token
+
+        return self._token(lambda user: unsubscribe_token(user, "opinions"))
+
     def email_change_token(self) -> str:
         return self._token(lambda user: tokens.email_change_token(
             user, f"moved.{user.id}@example.org"))

@@ -61,8 +61,7 @@ def priority_detail(slug: str):
     title = memo(("policy.priority.title", slug, str(get_locale())), lambda: priority.t("title"))
     events = lazy(lambda: services.find_events(
         services.EventFilter(priority_id=priority.id), per_page=20).items)
-    following = (follows.is_following(current_user, priority)
-                 if current_user.is_authenticated else False)
+    following = follows.follows_priority(current_user, slug)
     return render_template("policy/priority.html", priority=priority, events=events, title=title,
                            following=following)
 
