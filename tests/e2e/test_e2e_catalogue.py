@@ -55,7 +55,7 @@ def test_resident_finds_an_event_by_filter_and_adds_it_to_the_calendar(browse, c
     assert page.get_by_text("Climate neutral by 2050").is_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Add to my calendar").click()
+        page.get_by_role("link", name="Apple Calendar and others (.ics file)").click()
     download = download_info.value
     assert download.suggested_filename == "green-deal-evening.ics"
     calendar = download.path().read_text(encoding="utf-8")
