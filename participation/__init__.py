@@ -22,6 +22,7 @@ from participation.events.views import manage as events_manage
 from participation.events.views import public as events_public
 from participation.exports.views import manage as exports_manage
 from participation.exports.views import staff as exports_staff
+from participation.feedback.views import manage as feedback_manage
 from participation.feedback.views import public as feedback_public
 from participation.feedback.views import staff as feedback_staff
 from participation.images.views import public as images_public
@@ -48,6 +49,7 @@ BLUEPRINTS = (
     accounts_public.bp,
     accounts_admin.bp,
     feedback_public.bp,
+    feedback_manage.bp,
     feedback_staff.bp,
     exports_staff.bp,
     privacy_public.bp,

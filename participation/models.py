@@ -11,6 +11,8 @@ from participation.events.models import (  # noqa: F401
     event_organisers,
 )
 from participation.feedback.models import (  # noqa: F401
+    ClosingOutcome,
+    ClosingReport,
     Opinion,
     OpinionReport,
     OpinionSource,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -31,6 +32,7 @@ from participation.events.demo_extras import (
 )
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.feedback import closing
 from participation.policy.importer import import_actions_csv
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 from participation.registrations import services as registration_services
@@ -83,7 +85,28 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     # Venues, contacts, images and followers: data files beside this one (issue 18).
     counts.update(venues=load_demo_venues(), follows=load_demo_followers(),
                   images=load_demo_images())
+    counts["closing_reports"] = _load_closing_reports(organiser, now)
     return counts
+
+
+def _load_closing_reports(organiser: User, now: datetime) -> int:
+    """Write the closing reports of ``closing_reports.json`` that are missing, as the
+    organiser would once the event took place; return how many."""
+    events = _by(Event, "slug")
+    written = 0
+    for data in json.loads((DATA / "closing_reports.json").read_text(encoding="utf-8")):
+        event = events.get(data["event"])
+        if event is None or event.closing_report is not None or event.ends_at > now:
+            continue
+        codes = {action.code: action.id for action in event.actions}
+        closing.save_closing_report(event, closing.ClosingReportDetails(
+            summary_nl=data["summary_nl"], summary_en=data.get("summary_en"),
+            participants=data.get("participants"),
+            said={codes[code]: closing.Said(said["nl"], said.get("en"))
+                  for code, said in data.get("said", {}).items()},
+        ), by=organiser, now=now)
+        written += 1
+    return written
 
 
 def _import_missing_actions() -> int:

@@ -131,6 +131,8 @@ PAGES: dict[str, Linked | Seed] = {
     "manage_venues.new_venue": LINKED,
     "manage_venues.edit_venue": LINKED,
     "manage_event_images.upload": LINKED,
+    "closing_reports.write": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.past_event.slug}/report"]),
 }
 
 NOT_PAGES: dict[str, str] = {
@@ -254,6 +256,8 @@ FORMS: dict[str, ErrorState | Action] = {
     "manage_event_images.upload": ErrorState(
         lambda w: f"/manage/events/{w.event.slug}/image", ORGANISER),
     "manage_event_images.remove": Action("one button"),
+    "closing_reports.write": ErrorState(
+        lambda w: f"/manage/events/{w.past_event.slug}/report", ORGANISER),
 }
 
 HOW_TO_DECLARE = (
