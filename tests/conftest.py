@@ -9,19 +9,22 @@ import contextlib
 import functools
 import itertools
 import os
+import shutil
+import tempfile
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
+from flask import Flask, g, request_started
 
 from config import database_url as normalise_database_url
 from participation import create_app
 from participation.accounts.models import Role, User, UserRole
 from participation.accounts.services import hash_password
+from participation.core import page_cache
 from participation.database import utcnow
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
-from participation.extensions import db
+from participation.extensions import db, limiter
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 from participation.registrations import services as registration_services
 from participation.registrations.models import Registration, RegistrationSource, RegistrationStatus
@@ -36,12 +39,20 @@ def password_hash(password: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     """The database the tests use: TEST_DATABASE_URL, or a fresh SQLite file."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return normalise_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield normalise_database_url(url)
+        return
+    # In memory-backed /dev/shm where there is one: every test commits, and a disk that
+    # other processes keep busy makes each commit's fsync wait (minutes over a whole run).
+    if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+        folder = tempfile.mkdtemp(prefix="participation-test-", dir="/dev/shm")
+        yield f"sqlite:///{folder}/test.db"
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
 @pytest.fixture(scope="session")
@@ -90,18 +101,47 @@ def app_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def app(_schema, database_url, app_config):
-    """The app with an application context pushed, on an empty database."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **app_config})
+#: The app of the default test configuration, built once per process and reused by every
+#: test that does not override ``app_config`` (building one costs about 150 ms).
+_shared_app: dict[str, Flask] = {}
+#: The app built last: extensions such as the rate limiter are bound to one app at a time.
+_last_built: list[Flask | None] = [None]
+
+
+def _build_app(config: dict) -> Flask:
+    app = create_app(config)
     # Requests reuse the app context pushed here, and with it ``g``: forget the signed-in
     # user and the chosen language at the start of each request, as production does.
     request_started.connect(_forget_signed_in_user, app)
+    _last_built[0] = app
+    return app
+
+
+@pytest.fixture
+def app(_schema, database_url, app_config):
+    """The app with an application context pushed, on an empty database.
+
+    Tests without their own ``app_config`` share one app; whatever a test changes in its
+    configuration, its page cache or its rate limits is undone afterwards.
+    """
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, **app_config}
+    if app_config:
+        app = _build_app(config)
+    else:
+        app = _shared_app.get(database_url)
+        if app is None or _last_built[0] is not app:
+            app = _shared_app[database_url] = _build_app(config)
+    saved_config = dict(app.config)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+        page_cache.invalidate()
+        with contextlib.suppress(Exception):
+            limiter.reset()
+    app.config.clear()
+    app.config.update(saved_config)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from participation.accounts.models import Role, User
@@ -12,6 +13,10 @@ from participation.events.models import Event, EventLanguage, EventStatus
 from participation.extensions import db
 from participation.policy.models import ActionStatus, PolicyAction, PolicyDocument, Priority
 from participation.registrations.models import Registration, RegistrationStatus
+
+#: Each test loads the whole demo (seconds): `make test` runs them, `make test-fast` skips them
+#: (tests/policy/test_cli.py still loads the demo once in the fast loop).
+pytestmark = pytest.mark.slow
 
 NOW = datetime(2030, 3, 4, 9, 30, tzinfo=UTC)
 MODELS = (PolicyDocument, Priority, PolicyAction, User, Event, Registration)

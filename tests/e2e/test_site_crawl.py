@@ -260,6 +260,8 @@ class Crawler:
         parts = urlsplit(url)
         if parts.netloc and f"{parts.scheme}://{parts.netloc}" != self.base:
             return None
+        if parts.scheme in ("mailto", "tel"):  # an organiser's address or phone: no page
+            return None
         try:
             endpoint, _ = self.adapter.match(parts.path, method="GET")
         except RequestRedirect:

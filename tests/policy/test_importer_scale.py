@@ -11,6 +11,9 @@ from participation.extensions import db
 from participation.policy.importer import MAX_REPORTED_PROBLEMS
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 
+#: Files of tens of thousands of rows: `make test` runs them, `make test-fast` skips them.
+pytestmark = pytest.mark.slow
+
 HEADER = "code,priority,title_nl,title_en,summary_nl,summary_en,status,progress,feedback_open\n"
 
 
