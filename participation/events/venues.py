@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from participation.database import utcnow
@@ -31,3 +33,22 @@ def update_venue(venue: Venue, details: places.VenueDetails) -> Venue:
         sa.update(Event).where(Event.venue_id == venue.id).values(**values, updated_at=utcnow())
     )
     return venue
+
+
+@dataclass
+class Place:
+    """A venue and the events of a listing held there (the catalogue's list of places)."""
+
+    venue: Venue
+    events: list[Event]
+
+
+def places_of(events: list[Event]) -> list[Place]:
+    """Group the events held at a venue with coordinates by venue, in the listing's order."""
+    places: dict[int, Place] = {}
+    for event in events:
+        venue = event.venue
+        if venue is None or not venue.has_coordinates:
+            continue
+        places.setdefault(venue.id, Place(venue, [])).events.append(event)
+    return list(places.values())

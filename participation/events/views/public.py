@@ -29,6 +29,7 @@ from participation.core.pagination import page_number
 from participation.core.templating import event_when
 from participation.database import utcnow
 from participation.events import calendars, questions, services
+from participation.events import venues as event_venues
 from participation.events.forms import EventFilterForm, QuestionForm
 from participation.events.models import EventLanguage
 from participation.events.structured_data import event_json_ld, share_tags
@@ -104,8 +105,10 @@ def event_list():
     page = lazy(lambda: services.find_events(flt, page_number(request.args)))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     topic = _topic(flt.topic) if flt.topic else None
+    places = lazy(lambda: event_venues.places_of(page.items))
     return render_template("events/list.html", form=form, page=page, filter=flt, args=args,
-                           feeds=feed_links(topic), topic=topic)
+                           feeds=feed_links(topic), topic=topic, places=places,
+                           map_tiles=current_app.config.get("MAP_TILE_URL"))
 
 
 def _image_url(event) -> str | None:
