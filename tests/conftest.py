@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask, g, request_started
+from limits.storage import MemoryStorage
 
 from config import database_url as normalise_database_url
 from participation import create_app
@@ -138,7 +139,9 @@ def app(_schema, database_url, app_config):
         _empty_tables()
         db.engine.dispose()
         page_cache.invalidate()
-        with contextlib.suppress(Exception):
+        # Counters in this process's memory only: resetting a Redis storage would delete every
+        # limiter key in it, other test runs' included.
+        if isinstance(getattr(limiter, "_storage", None), MemoryStorage):
             limiter.reset()
     app.config.clear()
     app.config.update(saved_config)

@@ -141,3 +141,15 @@ def test_event_times_follow_now(app):
     assert len(events) >= 12
     # 19:00 in Brussels is 17:00 UTC in summer time.
     assert any(e.starts_at.hour == 17 and e.starts_at.minute == 0 for e in events)
+
+
+def test_demo_events_ask_questions_and_allow_companions(app, client):
+    load_demo(NOW)
+    db.session.commit()
+    data = client.get("/api/v1/events/green-deal-in-jouw-wijk").get_json()
+    assert data["companions_allowed"] == 2
+    assert [q["type"] for q in data["questions"]] == ["one_choice", "short_text"]
+    kinds = {q["type"] for slug in ("van-boer-tot-bord-gent-en-garde",
+                                    "jongeren-en-de-toekomst-van-europa")
+             for q in client.get(f"/api/v1/events/{slug}").get_json()["questions"]}
+    assert kinds == {"several_choices", "yes_no", "number", "long_text"}

@@ -48,7 +48,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     email_verified_at: Mapped[datetime | None]
-    locale: Mapped[str] = mapped_column(sa.String(2), default="nl", server_default="nl")
+    #: The language of the site and of mails; None until the person first signs in or chooses
+    #: (accounts made on the command line), then the language they were browsing in.
+    locale: Mapped[str | None] = mapped_column(sa.String(2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     active: Mapped[bool] = flag(True)
     #: Bumped on password change or sign-out everywhere; part of the session identifier.

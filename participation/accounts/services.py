@@ -307,6 +307,20 @@ def confirm_email_change(token: str, now: datetime | None = None) -> User:
 # --- profile -----------------------------------------------------------------------------
 
 
+def choose_language(user: User, language: str) -> None:
+    """Keep the language the person reads the site in, for pages and mails."""
+    user.locale = supported_language(language)
+
+
+def adopt_language_if_unset(user: User, language: str) -> bool:
+    """Give an account made for someone (on the command line) the language they read the
+    site in when they first sign in; an account that has a language keeps it."""
+    if user.locale is not None:
+        return False
+    choose_language(user, language)
+    return True
+
+
 def update_profile(
     user: User,
     name: str,

@@ -49,9 +49,48 @@ EVENT_SUMMARY = {
     "additionalProperties": False,
 }
 
+REGISTRATION_QUESTION = {
+    "type": "object",
+    "description": "A question of the event's registration form; the form field is named "
+                   "by ``field``.",
+    "required": ["field", "type", "label", "help", "required", "choices"],
+    "properties": {
+        "field": {"type": "string", "description": "The name of the form field."},
+        "type": {"type": "string", "enum": ["short_text", "long_text", "one_choice",
+                                            "several_choices", "yes_no", "number"]},
+        "label": {"$ref": "#/components/schemas/Bilingual"},
+        "help": {"oneOf": [{"$ref": "#/components/schemas/Bilingual"}, {"type": "null"}]},
+        "required": {"type": "boolean"},
+        "choices": {
+            "type": "array",
+            "description": "The options of a choice question, in order (empty otherwise); "
+                           "``value`` is what the form field sends.",
+            "items": {
+                "type": "object",
+                "required": ["value", "label"],
+                "properties": {
+                    "value": {"type": "string"},
+                    "label": {"$ref": "#/components/schemas/Bilingual"},
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
+BILINGUAL = {
+    "type": "object",
+    "description": "A text in Dutch and English; ``en`` is null when no English was written.",
+    "required": ["nl", "en"],
+    "properties": {"nl": {"type": "string"}, "en": NULLABLE_STRING},
+    "additionalProperties": False,
+}
+
 EVENT_DETAIL = {
     "type": "object",
-    "required": EVENT_SUMMARY["required"] + ["description", "accessibility", "actions"],
+    "required": EVENT_SUMMARY["required"] + [
+        "description", "accessibility", "actions", "questions", "companions_allowed"],
     "properties": {
         **EVENT_SUMMARY["properties"],
         "description": {"type": "string", "description": "Markdown"},
@@ -76,6 +115,16 @@ EVENT_DETAIL = {
                 "required": ["code", "title"],
                 "properties": {"code": {"type": "string"}, "title": {"type": "string"}},
             },
+        },
+        "questions": {
+            "type": "array",
+            "description": "The event's own questions on its registration form, in order.",
+            "items": {"$ref": "#/components/schemas/RegistrationQuestion"},
+        },
+        "companions_allowed": {
+            "type": "integer", "minimum": 0,
+            "description": "How many people one registration may bring along (form field "
+                           "``companions``); 0 when each person registers alone.",
         },
     },
     "additionalProperties": False,
@@ -159,6 +208,8 @@ ERROR = {
 SCHEMAS = {
     "EventSummary": EVENT_SUMMARY,
     "EventDetail": EVENT_DETAIL,
+    "RegistrationQuestion": REGISTRATION_QUESTION,
+    "Bilingual": BILINGUAL,
     "EventPage": {
         "type": "object",
         "required": ["items", "page", "per_page", "total", "pages"],

@@ -69,12 +69,19 @@ class CalendarDateField(DateField):
     """A ``DateField`` whose error names the field and shows the format, instead of WTForms'
     generic "Not a valid date value."."""
 
+    #: Years a date of this platform can have: year 1 or 9999 would overflow when turned into
+    #: the start or end of a day in UTC.
+    YEARS = range(1900, 3000)
+
     def process_formdata(self, valuelist):
+        message = _named(_l("Enter %(field)s as a date, for example 2026-05-14."), self)
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(_named(_l("Enter %(field)s as a date, for example 2026-05-14."),
-                                    self)) from error
+            raise ValueError(message) from error
+        if self.data is not None and self.data.year not in self.YEARS:
+            self.data = None
+            raise ValueError(message)
 
 
 def _named(message, field) -> str:

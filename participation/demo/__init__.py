@@ -35,7 +35,9 @@ from participation.extensions import db
 from participation.feedback import closing
 from participation.policy.importer import import_actions_csv
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
+from participation.registrations import questions as registration_questions
 from participation.registrations import services as registration_services
+from participation.registrations.models import QuestionKind
 
 DATA = Path(__file__).resolve().parent
 ORGANISER_EMAIL = "organiser@example.org"
@@ -51,7 +53,8 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     content = read_content()
     counts = dict.fromkeys(
-        ("documents", "priorities", "actions", "topics", "users", "events", "registrations"), 0
+        ("documents", "priorities", "actions", "topics", "users", "events", "registrations",
+         "questions"), 0
     )
     for data in content["documents"]:
         counts["documents"] += _create_missing(PolicyDocument, "slug", data)
@@ -81,6 +84,7 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         event = _create_event(data, now, content["venues"], topics, actions, organiser)
         counts["events"] += 1
         counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
+        counts["questions"] += _ask_questions(event, data.get("questions", []))
     db.session.flush()
     # Venues, contacts, images and followers: data files beside this one (issue 18).
     counts.update(venues=load_demo_venues(), follows=load_demo_followers(),
@@ -168,6 +172,7 @@ def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, a
         online_url=data.get("online_url"),
         language=EventLanguage(data.get("language", EventLanguage.DUTCH.value)),
         capacity=data.get("capacity"),
+        companions_allowed=data.get("companions_allowed", 0),
         sign_language_on_request=data.get("sign_language_on_request", False),
         registration_opens_at=now + timedelta(days=opens_days) if opens_days else None,
         registration_closes_at=starts_at if data.get("closes_at_start") else None,
@@ -179,6 +184,15 @@ def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, a
     if EventStatus(data.get("status", EventStatus.PUBLISHED.value)) == EventStatus.PUBLISHED:
         event_services.publish_event(event, by=organiser)
     return event
+
+
+def _ask_questions(event: Event, questions: list[dict]) -> int:
+    """Put the event's own questions on its registration form, as its organiser would (after
+    the demo residents registered: they registered before the questions were there)."""
+    for data in questions:
+        registration_questions.add_question(event, registration_questions.QuestionDetails(
+            **{**data, "kind": QuestionKind(data["kind"])}))
+    return len(questions)
 
 
 def _register_demo_residents(event: Event, number: int, now: datetime) -> int:

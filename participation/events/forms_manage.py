@@ -167,6 +167,17 @@ class EventForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=100_000,
                                             message=_l("Enter a number of places of 0 or more."))],
     )
+    companions_allowed = WholeNumberField(
+        _l("Companions per registration"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=20, message=_l(
+            "Enter a number of companions from 0 to 20."))],
+    )
+    places_per_organisation = WholeNumberField(
+        _l("Places per organisation"),
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l(
+            "Enter a number of places of 1 or more, or leave empty for no limit."))],
+    )
     confirm_within_hours = WholeNumberField(
         _l("Confirm by mail within (hours)"),
         validators=[Optional(), NumberRange(min=1, max=168, message=_l(
@@ -211,6 +222,8 @@ class EventForm(FlaskForm):
             contact_phone=self.contact_phone.data or None,
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
+            companions_allowed=self.companions_allowed.data or 0,
+            places_per_organisation=self.places_per_organisation.data,
             confirm_within_hours=self.confirm_within_hours.data,
             registration_opens_at=to_utc(self.registration_opens_at.data),
             registration_closes_at=to_utc(self.registration_closes_at.data),
@@ -245,6 +258,8 @@ def form_data(event: Event) -> dict:
         "contact_phone": event.contact_phone,
         "language": event.language.value,
         "capacity": event.capacity,
+        "companions_allowed": event.companions_allowed,
+        "places_per_organisation": event.places_per_organisation,
         "confirm_within_hours": event.confirm_within_hours,
         "registration_opens_at": to_local(event.registration_opens_at),
         "registration_closes_at": to_local(event.registration_closes_at),

@@ -95,6 +95,13 @@ class Event(Bilingual, db.Model):
             "capacity IS NULL OR confirmed_count <= capacity", name="not_overbooked"
         ),
         sa.CheckConstraint(
+            "companions_allowed >= 0 AND companions_allowed <= 20", name="companions_allowed_range"
+        ),
+        sa.CheckConstraint(
+            "places_per_organisation IS NULL OR places_per_organisation >= 1",
+            name="places_per_organisation_positive",
+        ),
+        sa.CheckConstraint(
             "registration_closes_at IS NULL OR registration_opens_at IS NULL "
             "OR registration_closes_at > registration_opens_at",
             name="registration_window",
@@ -154,7 +161,13 @@ class Event(Bilingual, db.Model):
     status: Mapped[EventStatus] = mapped_column(
         value_enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )
-    #: Kept by the registration service under the event's row lock.
+    #: How many companions one registration may bring along (0 = each person registers alone).
+    companions_allowed: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The most places (companions included) registrations on behalf of one organisation
+    #: may hold; NULL means no limit.
+    places_per_organisation: Mapped[int | None]
+    #: Places (people, companions included) taken by confirmed and by waiting registrations;
+    #: kept by the registration service under the event's row lock.
     confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
     waiting_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,6 +63,10 @@ class EventDetails:
     contact_phone: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
+    #: How many people one registration may bring along (0 = none).
+    companions_allowed: int = 0
+    #: The most places one organisation may hold (None = no limit).
+    places_per_organisation: int | None = None
     #: Hours people have to confirm their place with the link in their mail; None: no need.
     confirm_within_hours: int | None = None
     registration_opens_at: datetime | None = None
@@ -207,7 +211,8 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language",
-        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
+        "registration_opens_at", "registration_closes_at", "companions_allowed",
+        "places_per_organisation", "confirm_within_hours",
         *CONTACT_FIELDS,
     ):
         setattr(event, name, getattr(details, name))
@@ -297,7 +302,8 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
         "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
         "sign_language_on_request", "accessibility_notes", "language", "capacity",
-        "registration_opens_at", "registration_closes_at", "confirm_within_hours",
+        "registration_opens_at", "registration_closes_at", "companions_allowed",
+        "places_per_organisation", "confirm_within_hours",
         *CONTACT_FIELDS,
     ):
         setattr(copy, name, getattr(event, name))
@@ -309,6 +315,7 @@ def duplicate_event(event: Event, *, by: User) -> Event:
     copy.organisers = organisers
     db.session.add(copy)
     db.session.flush()
+    signals.announce(signals.duplicated, event, copy=copy)
     record(by, "event.duplicate", copy, source_id=event.id, slug=copy.slug)
     return copy
 

@@ -17,6 +17,8 @@ _signals = Namespace()
 capacity_changing = _signals.signal("event-capacity-changing")
 #: Sent with ``now`` before an event is cancelled.
 cancelling = _signals.signal("event-cancelling")
+#: Sent with ``copy`` after an event is duplicated: the registration form's questions follow.
+duplicated = _signals.signal("event-duplicated")
 
 
 def announce(signal, event, **details) -> None:

@@ -16,7 +16,9 @@ from participation.events.models import Event
 from participation.exports.writers import Column, Sheet, csv_chunks, xlsx_chunks
 from participation.extensions import db
 from participation.registrations.models import Registration, RegistrationStatus
+from participation.registrations.questions import questions_of
 from participation.registrations.services import waiting_positions
+from participation.registrations.workspace import organisation_totals
 
 #: Every column, in order; the headings are in the organiser's language.
 COLUMNS = [
@@ -34,12 +36,26 @@ COLUMNS = [
         ("needs_other", _l("Other needs")),
         ("source", _l("Added")),
         ("language", _l("Language")),
+        ("organisation", _l("Organisation")),
+        ("companions", _l("Companions")),
+        ("companion_names", _l("Names of companions")),
     )
 ]
 
 
 def _local(moment: datetime | None) -> str:
     return moment.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def columns(event: Event) -> list[Column]:
+    """The export's columns: the fixed ones, then one per question of the event's form."""
+    return [*COLUMNS, *(Column(f"question_{q.id}", q.t("label"), personal=True,
+                               label=q.t("label")) for q in questions_of(event))]
+
+
+def _answers(registration: Registration) -> dict[str, str]:
+    return {f"question_{a.question_id}": a.display()
+            for a in registration.answers if a.question_id is not None}
 
 
 def active_registrations(event: Event) -> list[Registration]:
@@ -55,6 +71,7 @@ def active_registrations(event: Event) -> list[Registration]:
                 ),
             )
             .order_by(order, Registration.id)
+            .options(sa.orm.selectinload(Registration.answers))
         )
     )
 
@@ -74,6 +91,9 @@ def attendee_rows(event: Event) -> Iterator[dict]:
             "code": registration.code,
             "name": registration.name or "",
             "email": registration.email or "",
+            "organisation": registration.organisation or "",
+            "companions": registration.companions,
+            "companion_names": ", ".join(n for n in registration.companion_labels if n),
             "status": statuses[registration.status],
             "waiting_position": positions.get(registration.id, ""),
             "registered_at": _local(registration.created_at),
@@ -84,17 +104,38 @@ def attendee_rows(event: Event) -> Iterator[dict]:
             "needs_other": registration.needs_other or "",
             "source": sources.get(registration.source.value, registration.source.value),
             "language": registration.locale,
+            **_answers(registration),
         }
 
 
 def attendee_sheet(event: Event) -> Sheet:
     """The attendee list as a sheet for the shared writers (CSV with BOM, or XLSX)."""
-    return Sheet(name=str(_l("Attendees")), columns=COLUMNS, rows=attendee_rows(event))
+    return Sheet(name=str(_l("Attendees")), columns=columns(event), rows=attendee_rows(event))
 
 
 def attendees_csv(event: Event) -> bytes:
     """Write the attendee list as UTF-8 CSV with a byte order mark, so Excel reads it right."""
     return b"".join(csv_chunks(attendee_sheet(event)))
+
+
+#: The registrations per organisation.
+ORGANISATION_COLUMNS = [
+    Column(key, label, label=label) for key, label in (
+        ("organisation", _l("Organisation")),
+        ("registrations", _l("Registrations")),
+        ("confirmed_places", _l("Confirmed places")),
+        ("waiting_places", _l("Places on the waiting list")),
+    )
+]
+
+
+def organisations_csv(event: Event) -> bytes:
+    """Write the registrations per organisation as UTF-8 CSV with a byte order mark."""
+    rows = ({"organisation": t.name, "registrations": t.registrations,
+             "confirmed_places": t.confirmed_places, "waiting_places": t.waiting_places}
+            for t in organisation_totals(event))
+    sheet = Sheet(name=str(_l("Organisations")), columns=ORGANISATION_COLUMNS, rows=rows)
+    return b"".join(csv_chunks(sheet))
 
 
 def attendees_xlsx(event: Event) -> bytes:
@@ -110,5 +151,11 @@ def sign_in_sheet(event: Event) -> list[Registration]:
             .where(Registration.event_id == event.id,
                    Registration.status == RegistrationStatus.CONFIRMED)
             .order_by(sa.func.lower(sa.func.coalesce(Registration.name, "")), Registration.id)
+            .options(sa.orm.selectinload(Registration.answers))
         )
     )
+
+
+def sign_in_sheet_questions(event: Event) -> list:
+    """The questions whose answers the organisers want on the sign-in sheet."""
+    return [q for q in questions_of(event) if q.on_sign_in_sheet]

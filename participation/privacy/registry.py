@@ -29,7 +29,7 @@ from participation.events.models import Event, event_organisers
 from participation.feedback.models import Opinion, OpinionReport
 from participation.mail.models import OutboxMessage, OutboxStatus
 from participation.policy.models import Follow
-from participation.registrations.models import Registration
+from participation.registrations.models import Registration, RegistrationAnswer
 from participation.registrations.services import person_registrations
 
 #: ``erased`` value of a column kept as it is when its row is anonymised (an anonymous count).
@@ -97,6 +97,19 @@ def _registrations_expired(cutoff: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(Registration.event_id.in_(ended), Registration.purged_at.is_(None))
 
 
+def _answers_of(user: User) -> sa.ColumnElement[bool]:
+    mine = person_registrations(user).with_only_columns(Registration.id)
+    return RegistrationAnswer.registration_id.in_(mine)
+
+
+def _answers_expired(cutoff: datetime) -> sa.ColumnElement[bool]:
+    # Every answer of an event that ended before the cutoff, whether or not its registration
+    # was purged already (the purge walks the tables in order).
+    ended = sa.select(Event.id).where(Event.ends_at < cutoff).scalar_subquery()
+    expired = sa.select(Registration.id).where(Registration.event_id.in_(ended))
+    return RegistrationAnswer.registration_id.in_(expired)
+
+
 def _mails_expired(cutoff: datetime) -> sa.ColumnElement[bool]:
     return sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff),
@@ -142,6 +155,29 @@ REGISTRY: tuple[Table, ...] = (
         other=("user_id",),
     ),
     Table(
+        "registration_answers", owner="the registrant",
+        purpose="answers to the event's own registration questions",
+        retention="deleted with the registration's other personal data, "
+                  "PRIVACY_RETENTION_DAYS after the event",
+        # Listed before registrations: erasing an account empties the answers while the
+        # registrations still lead to them (anonymised answers are deleted by the purge).
+        section="registration_answers", rows_of=_answers_of, expired=_answers_expired,
+        on_expiry="delete",
+        columns={
+            "text": Personal("the answer to a text or number question"),
+            "yes": Personal("the answer to a yes/no question"),
+            "chosen_nl": Personal("the options chosen"),
+            "chosen_en": Personal("the options chosen"),
+        },
+        other=("id", "registration_id", "question_id", "kind", "label_nl", "label_en"),
+    ),
+    Table(
+        "registration_questions", owner="nobody (asked of everyone who registers)",
+        purpose="the event's registration form", retention="as long as the event",
+        other=tuple("id event_id position kind label_nl label_en help_nl help_en choices_nl "
+                    "choices_en required on_sign_in_sheet created_at".split()),
+    ),
+    Table(
         "registrations", owner="the registrant", purpose="a place at an event",
         retention="name, address and free-text needs until PRIVACY_RETENTION_DAYS after the "
                   "event; the rest as anonymous counts",
@@ -150,6 +186,15 @@ REGISTRY: tuple[Table, ...] = (
             "name": Personal("the attendee list and the sign-in sheet"),
             "email": Personal("mail about the registration"),
             "needs_other": Personal("access and dietary needs, free text"),
+            "companion_names": Personal("who comes along (names optional), for the sign-in "
+                                        "sheet"),
+            "cancel_message": Personal("the organiser's reason, mailed to the person"),
+            "companions": Personal("places taken by the group", erased=KEEP,
+                                   retention=AS_COUNT),
+            "organisation": Personal("registering on behalf of an organisation (counted per "
+                                     "organisation)", erased=KEEP, retention=AS_COUNT),
+            "cancel_reason": Personal("why they cancelled (organisers see totals only)",
+                                      erased=KEEP, retention=AS_COUNT),
             "mailbox": Personal("spotting many sign-ups from one mailbox (abuse)"),
             "client_network": Personal("spotting bursts of sign-ups from one network (abuse); "
                                        "the /24 or /48 network, never the full address"),
@@ -274,6 +319,7 @@ REGISTRY: tuple[Table, ...] = (
             "online_url public_transport bike step_free hearing_loop sign_language_on_request "
             "accessibility_notes language capacity registration_opens_at registration_closes_at "
             "registration_paused confirm_within_hours status confirmed_count waiting_count "
+            "companions_allowed places_per_organisation "
             "created_at updated_at "
             "cancelled_at feedback_invites_sent_at venue_id image_id "
             # The organising service's public contact, shown on the event page: the form asks

@@ -22,7 +22,7 @@ from participation.events.models import Event
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionReport
 from participation.mail.models import OutboxMessage
-from participation.privacy import registry
+from participation.privacy import mails, registry
 from participation.registrations import services as registration_services
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -200,7 +200,7 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
                                      "administrator before you delete your account."))
     now = now or utcnow()
     result = DeletionResult()
-    email = user.email
+    email, locale = user.email, user.locale
     last_mail_before = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
     registrations = registrations_of(user)
     registration_ids = [r.id for r in registrations]
@@ -237,6 +237,7 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
     })
     db.session.flush()
     erase_person(user, now)
+    mails.account_deleted(email, locale, result)
     db.session.expunge(user)
     db.session.expire_all()
     return result

@@ -16,6 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from participation.core.forms import WholeNumberField
+from participation.registrations.forms import (
+    companion_names_field,
+    companions_field,
+    organisation_field,
+)
+from participation.registrations.models import QuestionKind, RegistrationQuestion
+from participation.registrations.questions import HELP_MAX, LABEL_MAX, QuestionDetails
 
 
 def _strip(value):
@@ -36,6 +43,9 @@ class ManualRegistrationForm(FlaskForm):
         _l("Language for mails"),
         choices=[SelectChoice("nl", _l("Dutch")), SelectChoice("en", _l("English"))],
     )
+    organisation = organisation_field()
+    companions = companions_field(_l("Number of people coming along"))
+    companion_names = companion_names_field()
     needs_step_free = BooleanField(_l("Needs step-free access"))
     needs_hearing_loop = BooleanField(_l("Needs a hearing loop"))
     needs_sign_language = BooleanField(_l("Needs Flemish Sign Language interpretation"))
@@ -51,6 +61,16 @@ class WalkInForm(FlaskForm):
         _l("E-mail address"), filters=[_strip],
         validators=[Optional(), Length(max=254),
                     Email(_l("Enter an e-mail address like name@example.org."))],
+    )
+
+
+class OrganiserCancelForm(FlaskForm):
+    """An organiser cancels someone's registration and tells them why."""
+
+    message = TextAreaField(
+        _l("Reason, for the person"), filters=[_strip],
+        validators=[DataRequired(_l("Tell the person why their registration is cancelled; it "
+                                    "goes into the mail they get.")), Length(max=1000)],
     )
 
 
@@ -83,3 +103,66 @@ class MessageForm(FlaskForm):
         _l("Message"), filters=[_strip],
         validators=[DataRequired(_l("Enter the message.")), Length(max=10_000)],
     )
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines()]
+
+
+class QuestionForm(FlaskForm):
+    """A question of the registration form, in Dutch and English."""
+
+    kind = SelectField(
+        _l("Kind of answer"),
+        choices=[
+            SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
+            SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
+            SelectChoice(QuestionKind.ONE_CHOICE.value, _l("One choice")),
+            SelectChoice(QuestionKind.SEVERAL_CHOICES.value, _l("Several choices")),
+            SelectChoice(QuestionKind.YES_NO.value, _l("Yes or no")),
+            SelectChoice(QuestionKind.NUMBER.value, _l("Whole number")),
+        ],
+    )
+    label_nl = StringField(_l("Question in Dutch"), filters=[_strip], validators=[
+        DataRequired(_l("Enter the question in Dutch.")), Length(max=LABEL_MAX)])
+    label_en = StringField(_l("Question in English"), filters=[_strip],
+                           validators=[Length(max=LABEL_MAX)])
+    help_nl = StringField(_l("Help text in Dutch"), filters=[_strip],
+                          validators=[Length(max=HELP_MAX)])
+    help_en = StringField(_l("Help text in English"), filters=[_strip],
+                          validators=[Length(max=HELP_MAX)])
+    choices_nl = TextAreaField(_l("Options in Dutch"), filters=[_strip],
+                               validators=[Length(max=7000)])
+    choices_en = TextAreaField(_l("Options in English"), filters=[_strip],
+                               validators=[Length(max=7000)])
+    required = BooleanField(_l("An answer is required"))
+    on_sign_in_sheet = BooleanField(_l("Show the answers on the sign-in sheet"))
+
+    def to_details(self) -> QuestionDetails:
+        """Return what the organiser typed as service input."""
+        return QuestionDetails(
+            kind=QuestionKind(self.kind.data),
+            label_nl=self.label_nl.data,
+            label_en=self.label_en.data or None,
+            help_nl=self.help_nl.data or None,
+            help_en=self.help_en.data or None,
+            choices_nl=[c for c in _lines(self.choices_nl.data) if c],
+            choices_en=_lines(self.choices_en.data),
+            required=self.required.data,
+            on_sign_in_sheet=self.on_sign_in_sheet.data,
+        )
+
+
+def question_form_data(question: RegistrationQuestion) -> dict:
+    """Return a question's values as the form shows them."""
+    return {
+        "kind": question.kind.value,
+        "label_nl": question.label_nl,
+        "label_en": question.label_en,
+        "help_nl": question.help_nl,
+        "help_en": question.help_en,
+        "choices_nl": "\n".join(question.choices_nl or []),
+        "choices_en": "\n".join(question.choices_en or []),
+        "required": question.required,
+        "on_sign_in_sheet": question.on_sign_in_sheet,
+    }

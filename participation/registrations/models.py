@@ -6,10 +6,12 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
+from participation.localized import Bilingual, current_language
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -23,6 +25,16 @@ class RegistrationSource(enum.StrEnum):
     #: Added by an organiser for someone who phoned or mailed.
     MANUAL = "manual"
     WALK_IN = "walk_in"
+
+
+class CancelReason(enum.StrEnum):
+    """Why someone cancelled, when they said; organisers see only the totals."""
+
+    ILL = "ill"
+    OTHER_PLANS = "other_plans"
+    CANNOT_GET_THERE = "cannot_get_there"
+    NOT_INTERESTED = "not_interested"
+    OTHER = "other"
 
 
 class Registration(db.Model):
@@ -51,6 +63,7 @@ class Registration(db.Model):
         sa.CheckConstraint(
             "checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"
         ),
+        sa.CheckConstraint("companions >= 0", name="companions_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +79,12 @@ class Registration(db.Model):
     needs_sign_language: Mapped[bool] = flag()
     #: Free text: other access needs, dietary needs.
     needs_other: Mapped[str | None] = mapped_column(sa.String(500))
+    #: People who come along on this registration; the group takes ``1 + companions`` places.
+    companions: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Their names, in order, as far as given ("" when not); NULL once purged.
+    companion_names: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    #: The organisation this person registers on behalf of, if any.
+    organisation: Mapped[str | None] = mapped_column(sa.String(200))
     locale: Mapped[str] = mapped_column(sa.String(2), default="nl")
     status: Mapped[RegistrationStatus] = mapped_column(
         value_enum(RegistrationStatus, "registration_status")
@@ -81,6 +100,13 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    #: Why the person cancelled, if they said so (shown to organisers only as totals).
+    cancel_reason: Mapped[CancelReason | None] = mapped_column(
+        value_enum(CancelReason, "cancel_reason")
+    )
+    #: What an organiser told the person when cancelling their registration (in the mail);
+    #: NULL once purged.
+    cancel_message: Mapped[str | None] = mapped_column(sa.String(1000))
     checked_in_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
@@ -96,6 +122,20 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship("Event")  # noqa: F821
     user: Mapped[User | None] = relationship("User")  # noqa: F821
+    answers: Mapped[list[RegistrationAnswer]] = relationship(
+        order_by="RegistrationAnswer.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def places(self) -> int:
+        """The places this registration takes: the person and their companions."""
+        return 1 + (self.companions or 0)
+
+    @property
+    def companion_labels(self) -> list[str]:
+        """One entry per companion: the name given, or "" when none was."""
+        names = list(self.companion_names or [])[: self.companions or 0]
+        return names + [""] * ((self.companions or 0) - len(names))
 
     @property
     def needs_any(self) -> bool:
@@ -105,3 +145,98 @@ class Registration(db.Model):
             or self.needs_sign_language
             or bool(self.needs_other)
         )
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    ONE_CHOICE = "one_choice"
+    SEVERAL_CHOICES = "several_choices"
+    YES_NO = "yes_no"
+    #: A whole number (people, age, ...).
+    NUMBER = "number"
+
+    @property
+    def has_choices(self) -> bool:
+        return self in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+
+
+class RegistrationQuestion(Bilingual, db.Model):
+    """A question an event's organisers ask everyone who registers, in Dutch and English."""
+
+    __tablename__ = "registration_questions"
+    __table_args__ = (
+        sa.Index("ix_registration_questions_event_id_position", "event_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    #: Order on the form, lowest first.
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(value_enum(QuestionKind, "question_kind"))
+    label_nl: Mapped[str] = mapped_column(sa.String(300))
+    label_en: Mapped[str | None] = mapped_column(sa.String(300))
+    help_nl: Mapped[str | None] = mapped_column(sa.String(500))
+    help_en: Mapped[str | None] = mapped_column(sa.String(500))
+    #: The options of a choice question, in order; ``choices_en`` runs parallel (same length).
+    choices_nl: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    choices_en: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    required: Mapped[bool] = flag()
+    #: Print the answers on the sign-in sheet at the door.
+    on_sign_in_sheet: Mapped[bool] = flag()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event: Mapped[Event] = relationship("Event")  # noqa: F821
+
+    def choice_labels(self) -> list[str]:
+        """The options in the current language (Dutch where no English is given)."""
+        english = list(self.choices_en or []) if current_language() == "en" else []
+        return [
+            (english[n] if n < len(english) and english[n] else label)
+            for n, label in enumerate(self.choices_nl or [])
+        ]
+
+
+class RegistrationAnswer(Bilingual, db.Model):
+    """One registrant's answer to one question, with the question as it was when answered.
+
+    The label and chosen options are copied, so that an answer stays readable when the
+    question is later changed or removed. Personal data: purged with the registration.
+    """
+
+    __tablename__ = "registration_answers"
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE")
+    )
+    #: NULL once the question is removed; the copied label keeps the answer readable.
+    question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration_questions.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[QuestionKind] = mapped_column(value_enum(QuestionKind, "question_kind"))
+    label_nl: Mapped[str] = mapped_column(sa.String(300))
+    label_en: Mapped[str | None] = mapped_column(sa.String(300))
+    #: The answer of a text or number question.
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    #: The answer of a yes/no question.
+    yes: Mapped[bool | None]
+    #: The options chosen, in both languages, as they read when chosen.
+    chosen_nl: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+    chosen_en: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
+
+    def display(self) -> str:
+        """The answer as text in the current language."""
+        if self.kind == QuestionKind.YES_NO:
+            if self.yes is None:
+                return ""
+            return str(_l("yes") if self.yes else _l("no"))
+        if self.kind.has_choices:
+            english = list(self.chosen_en or []) if current_language() == "en" else []
+            chosen = [
+                (english[n] if n < len(english) and english[n] else label)
+                for n, label in enumerate(self.chosen_nl or [])
+            ]
+            return ", ".join(chosen)
+        return self.text or ""

@@ -3,7 +3,21 @@
 Every decision taken from a count (is a place free? who is promoted?) is taken under the
 event's row lock: ``SELECT ... FOR UPDATE`` on PostgreSQL, a ``BEGIN IMMEDIATE`` write
 transaction on SQLite. The event's ``confirmed_count`` and ``waiting_count`` are kept equal
-to the rows under that lock. Services flush and never commit: the caller owns the transaction.
+to the rows under that lock, counted in places: a registration takes one place for the
+person and one for each companion (``Registration.places``). Services flush and never commit:
+the caller owns the transaction.
+
+Groups and the order of the waiting list. A group takes all its places at once or none: it is
+confirmed only when every one of its places is free, otherwise the whole group waits. Places
+that come free go to the waiting list in order of arrival, **first fit**: walking the list from
+the front, every registration whose whole group fits in the places still free is confirmed;
+one that does not fit keeps its position at the front and does not block those behind it. So
+when the first group in line needs three places and one comes free, the next single person in
+line gets it, and the group gets the next moment three places are free at once. A newcomer
+follows the same rule (they are the last to arrive): they get a place only if nobody waiting
+fits in it. Places are never left empty while someone who fits is waiting; a large group can
+wait longer than people behind it, which organisers can settle by hand (raise the capacity, or
+reduce the group).
 """
 
 from __future__ import annotations
@@ -15,6 +29,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from participation.core.i18n import BRUSSELS, brussels_day_start, supported_language
 from participation.core.mailbox import client_network, mailbox
@@ -23,7 +38,7 @@ from participation.database import begin_write, utcnow
 from participation.events import signals as event_signals
 from participation.events.models import Event, EventStatus
 from participation.extensions import db
-from participation.registrations import mails
+from participation.registrations import mails, questions
 from participation.registrations.errors import (  # noqa: F401  (part of this service's API)
     CLOSED_MESSAGES,
     AlreadyRegistered,
@@ -39,6 +54,7 @@ from participation.registrations.links import (  # noqa: F401  (part of this ser
     registration_from_token,
 )
 from participation.registrations.models import (
+    CancelReason,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -51,6 +67,10 @@ CODE_LENGTH = 6
 NAME_MAX = Registration.__table__.c.name.type.length
 EMAIL_MAX = Registration.__table__.c.email.type.length
 NEEDS_OTHER_MAX = Registration.__table__.c.needs_other.type.length
+ORGANISATION_MAX = Registration.__table__.c.organisation.type.length
+CANCEL_MESSAGE_MAX = Registration.__table__.c.cancel_message.type.length
+#: The most companions an organiser can allow per registration (the events table checks it).
+COMPANIONS_MAX = 20
 
 
 @dataclass
@@ -178,11 +198,89 @@ def _new_code(event: Event) -> str:
             return code
 
 
+def _check_companions(
+    event: Event, companions: int | None, names: list[str] | None
+) -> tuple[int, list[str] | None]:
+    """Check the group against the event's rules (the event is locked); return it tidied."""
+    companions = companions or 0
+    names = [(n or "").strip() for n in (names or [])]
+    while names and not names[-1]:
+        names.pop()
+    if companions < 0:
+        raise RegistrationError(_l("Enter a number of 0 or more."), field="companions")
+    if companions > event.companions_allowed:
+        if not event.companions_allowed:
+            raise RegistrationError(
+                _l("Everyone registers for this event separately; companions cannot be "
+                   "added."), field="companions")
+        raise RegistrationError(
+            lazy_ngettext("You can bring at most %(num)d person along to this event.",
+                          "You can bring at most %(num)d people along to this event.",
+                          event.companions_allowed), field="companions")
+    if companions and event.capacity is not None and 1 + companions > event.capacity:
+        raise RegistrationError(
+            _l("This event has %(capacity)d places: a group can be at most that large.",
+               capacity=event.capacity), field="companions")
+    if len(names) > companions:
+        raise RegistrationError(
+            _l("You gave more names than people who come along."), field="companion_names")
+    if any(len(n) > NAME_MAX for n in names):
+        raise RegistrationError(
+            _l("A name can be at most %(max)d characters long.", max=NAME_MAX),
+            field="companion_names")
+    return companions, names or None
+
+
+def tidy_organisation(name: str | None) -> str | None:
+    """Return an organisation's name trimmed, with single spaces, or None when empty."""
+    return " ".join((name or "").split()) or None
+
+
+def organisation_places(event: Event, organisation: str) -> int:
+    """Count the places active registrations on behalf of an organisation hold at the event
+    (names compared without regard to case)."""
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(1 + Registration.companions), 0)).where(
+            Registration.event_id == event.id,
+            Registration.status.in_(ACTIVE),
+            sa.func.lower(Registration.organisation) == organisation.lower(),
+        )
+    )
+
+
+def _check_organisation(event: Event, organisation: str | None, places: int) -> None:
+    """Keep an organisation within the event's places per organisation (the event is locked)."""
+    if organisation is None:
+        return
+    if len(organisation) > ORGANISATION_MAX:
+        raise RegistrationError(
+            _l("The name of the organisation can be at most %(max)d characters long.",
+               max=ORGANISATION_MAX), field="organisation")
+    limit = event.places_per_organisation
+    if limit is not None and organisation_places(event, organisation) + places > limit:
+        raise RegistrationError(
+            lazy_ngettext(
+                "Each organisation can have at most %(num)d place at this event, and "
+                "%(organisation)s has no more places left.",
+                "Each organisation can have at most %(num)d places at this event, and "
+                "%(organisation)s has no more places left for this registration.",
+                limit, organisation=organisation),
+            field="organisation")
+
+
+def _fits(event: Event, places: int) -> bool:
+    return event.capacity is None or event.confirmed_count + places <= event.capacity
+
+
 def register(
     event: Event,
     *,
     name: str | None,
     email: str | None,
+    companions: int = 0,
+    companion_names: list[str] | None = None,
+    answers: dict[int, object] | None = None,
+    organisation: str | None = None,
     needs_step_free: bool = False,
     needs_hearing_loop: bool = False,
     needs_sign_language: bool = False,
@@ -199,7 +297,11 @@ def register(
     Registering again with the same e-mail address returns the existing registration
     (``created=False``) and mails its manage link again; it never takes a second place.
     Organisers adding someone (MANUAL) or a walk-in (WALK_IN, checked in at once) skip the
-    registration window, never the capacity.
+    registration window, never the capacity. ``companions`` people come along (up to the
+    event's ``companions_allowed``); the group is confirmed only if all its places are free.
+    ``answers`` answer the event's questions by question id (see ``questions.answers_for``);
+    organisers adding someone may leave required questions unanswered. ``organisation`` is
+    who the person registers on behalf of; the event may limit places per organisation.
 
     :raises RegistrationClosed: online registration outside the window.
     :raises EventFull: a walk-in when no place is free.
@@ -208,6 +310,9 @@ def register(
     needs_other = (needs_other or "").strip() or None
     name, email = _check_input(name, email, needs_other, source, consent)
     locale = supported_language(locale)
+    answer_rows = questions.answers_for(
+        event, answers, enforce_required=source == RegistrationSource.ONLINE
+    )
 
     event = lock_event(event)
     now_given = now is not None
@@ -227,11 +332,14 @@ def register(
             db.session.flush()
             return RegistrationResult(existing, False, _position_if_waiting(existing))
 
+    companions, companion_names = _check_companions(event, companions, companion_names)
+    organisation = tidy_organisation(organisation)
+    _check_organisation(event, organisation, 1 + companions)
     if event.waiting_count and event.capacity is not None and not event.is_full:
         # Free places with people waiting: they go first (normally promotion already did it).
         promote_from_waiting_list(event, now=now, _locked=True)
 
-    has_place = event.capacity is None or event.confirmed_count < event.capacity
+    has_place = _fits(event, 1 + companions)
     if source == RegistrationSource.WALK_IN and not has_place:
         raise EventFull(
             _l("The event is full. Raise the capacity first to let this person in."),
@@ -247,6 +355,9 @@ def register(
         user_id=getattr(user, "id", None),
         name=name,
         email=email,
+        companions=companions,
+        companion_names=companion_names,
+        organisation=organisation,
         needs_step_free=bool(needs_step_free),
         needs_hearing_loop=bool(needs_hearing_loop),
         needs_sign_language=bool(needs_sign_language),
@@ -265,16 +376,18 @@ def register(
         mailbox=mailbox(email),
     )
     registration.event = event
+    registration.answers = answer_rows
     db.session.add(registration)
     position = None
     if has_place:
-        event.confirmed_count += 1
+        event.confirmed_count += registration.places
     else:
-        event.waiting_count += 1
-        # Under the lock, the newest registration is last in line.
-        position = event.waiting_count
+        event.waiting_count += registration.places
     _counts_changed(event)
     db.session.flush()
+    if not has_place:
+        # Under the lock, the newest registration is last in line.
+        position = waiting_list_position(registration)
     if email and source != RegistrationSource.WALK_IN:
         if has_place:
             mails.registration_confirmed(registration)
@@ -321,13 +434,29 @@ def waiting_list_position(registration: Registration) -> int | None:
 
 
 def cancel(
-    registration: Registration, *, by_organiser: bool = False, now: datetime | None = None
+    registration: Registration,
+    *,
+    by_organiser: bool = False,
+    reason: CancelReason | None = None,
+    message: str | None = None,
+    now: datetime | None = None,
 ) -> list[Registration]:
     """Cancel a registration, mail a receipt and promote whoever is next; return the promoted.
 
-    Cancelling an already cancelled registration does nothing.
+    The person may say why (``reason``, counted for the organisers). An organiser cancelling
+    someone's registration must tell them why: ``message`` goes into the mail. Cancelling an
+    already cancelled registration does nothing.
     """
     now = now or utcnow()
+    message = (message or "").strip() or None
+    if by_organiser and not message:
+        raise RegistrationError(
+            _l("Tell the person why their registration is cancelled; it goes into the mail "
+               "they get."), field="message")
+    if message and len(message) > CANCEL_MESSAGE_MAX:
+        raise RegistrationError(
+            _l("Write at most %(max)d characters.", max=CANCEL_MESSAGE_MAX), field="message")
+    reason = CancelReason(reason) if reason else None
     event = lock_event(registration.event)
     registration = _reload(registration)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -338,12 +467,14 @@ def cancel(
         )
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     if was_confirmed:
-        event.confirmed_count -= 1
+        event.confirmed_count -= registration.places
     else:
-        event.waiting_count -= 1
+        event.waiting_count -= registration.places
     _counts_changed(event)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
+    registration.cancel_reason = None if by_organiser else reason
+    registration.cancel_message = message if by_organiser else None
     registration.checked_in_at = None
     db.session.flush()
     if registration.email:
@@ -356,7 +487,8 @@ def cancel(
 def promote_from_waiting_list(
     event: Event, now: datetime | None = None, *, _locked: bool = False
 ) -> list[Registration]:
-    """Fill free places from the waiting list in order of arrival; mail and return the promoted."""
+    """Fill free places from the waiting list, first fit in order of arrival; mail and return
+    the promoted (see the module's docstring for the rule)."""
     if not _locked:
         event = lock_event(event)
     now = now or utcnow()
@@ -365,10 +497,20 @@ def promote_from_waiting_list(
     free = None if event.capacity is None else event.capacity - event.confirmed_count
     if free is not None and free <= 0:
         return []
-    query = waiting_list(event.id)
-    if free is not None:
-        query = query.limit(free)
-    promoted = list(db.session.scalars(query))
+    line = db.session.execute(
+        waiting_list(event.id).with_only_columns(Registration.id, Registration.companions)
+    ).all()
+    chosen = []
+    for registration_id, companions in line:
+        if free is not None and free <= 0:
+            break
+        if free is None or 1 + companions <= free:
+            chosen.append(registration_id)
+            if free is not None:
+                free -= 1 + companions
+    promoted = list(
+        db.session.scalars(waiting_list(event.id).where(Registration.id.in_(chosen)))
+    ) if chosen else []
     for registration in promoted:
         _confirm(event, registration, now)
     db.session.flush()
@@ -381,8 +523,8 @@ def promote_from_waiting_list(
 def _confirm(event: Event, registration: Registration, now: datetime) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
-    event.waiting_count -= 1
-    event.confirmed_count += 1
+    event.waiting_count -= registration.places
+    event.confirmed_count += registration.places
     _counts_changed(event)
 
 
@@ -396,9 +538,12 @@ def promote(registration: Registration, *, now: datetime | None = None) -> Regis
     registration = _reload(registration)
     if registration.status != RegistrationStatus.WAITING:
         raise RegistrationError(_l("This person is not on the waiting list."))
-    if event.capacity is not None and event.confirmed_count >= event.capacity:
+    if not _fits(event, registration.places):
         raise EventFull(
-            _l("No place is free. Raise the capacity first to promote this person."),
+            _l("No place is free. Raise the capacity first to promote this person.")
+            if registration.places == 1
+            else _l("Not enough places are free for this group. Raise the capacity first to "
+                    "promote it."),
             field="capacity",
         )
     _confirm(event, registration, now)
@@ -406,6 +551,47 @@ def promote(registration: Registration, *, now: datetime | None = None) -> Regis
     if registration.email:
         mails.promoted(registration)
     return registration
+
+
+def remove_companion(
+    registration: Registration,
+    index: int,
+    *,
+    by_registrant: bool = False,
+    now: datetime | None = None,
+) -> list[Registration]:
+    """Take one companion off a group, freeing their place; return whoever moved up.
+
+    ``index`` counts the group's companions from 0. The registrant is mailed (a receipt when
+    they did it themselves, which they can until the event starts). A confirmed group's freed
+    place goes to the waiting list; a waiting group that now fits is confirmed by the same
+    rule.
+    """
+    now = now or utcnow()
+    event = lock_event(registration.event)
+    registration = _reload(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError(_l("This registration is cancelled."))
+    if by_registrant and event.starts_at <= now:
+        raise RegistrationError(
+            _l("This event has already started; your group can no longer be changed."))
+    if not 0 <= index < registration.companions:
+        raise RegistrationError(_l("This companion is no longer part of the group."))
+    names = registration.companion_labels
+    del names[index]
+    while names and not names[-1]:
+        names.pop()
+    registration.companion_names = names or None
+    registration.companions -= 1
+    if registration.status == RegistrationStatus.CONFIRMED:
+        event.confirmed_count -= 1
+    else:
+        event.waiting_count -= 1
+    _counts_changed(event)
+    db.session.flush()
+    if registration.email:
+        mails.group_changed(registration, by_registrant=by_registrant)
+    return promote_from_waiting_list(event, now=now, _locked=True)
 
 
 def change_capacity(
@@ -490,6 +676,16 @@ def undo_check_in(registration: Registration) -> Registration:
     return registration
 
 
+#: The reasons someone can give for cancelling, in the order the form offers them.
+CANCEL_REASONS = {
+    CancelReason.ILL: _l("I am ill or cannot come for health reasons"),
+    CancelReason.OTHER_PLANS: _l("Something else came up"),
+    CancelReason.CANNOT_GET_THERE: _l("I cannot get there"),
+    CancelReason.NOT_INTERESTED: _l("I am no longer interested"),
+    CancelReason.OTHER: _l("Another reason"),
+}
+
+
 def status_label(status: RegistrationStatus) -> str:
     """Name a registration status in the current language."""
     return str(
@@ -567,11 +763,12 @@ def release_unconfirmed(now: datetime | None = None, limit: int = 1000) -> int:
             registration = _reload(db.session.get(Registration, row.id))
             if not needs_confirmation(registration) or registration.confirm_by >= now:
                 continue
+            # A group gives up all its places at once.
             if registration.status == RegistrationStatus.CONFIRMED:
-                event.confirmed_count -= 1
+                event.confirmed_count -= registration.places
                 freed = True
             else:
-                event.waiting_count -= 1
+                event.waiting_count -= registration.places
             _counts_changed(event)
             registration.status = RegistrationStatus.CANCELLED
             registration.cancelled_at = now
@@ -635,3 +832,8 @@ def _on_capacity_changing(event: Event, capacity: int | None) -> None:
 @event_signals.cancelling.connect
 def _on_event_cancelling(event: Event, now: datetime | None = None) -> None:
     cancel_all_for_event(event, now=now)
+
+
+@event_signals.duplicated.connect
+def _on_event_duplicated(event: Event, copy: Event) -> None:
+    questions.copy_questions(event, copy)

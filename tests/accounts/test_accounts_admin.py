@@ -160,6 +160,17 @@ def test_the_audit_log_reports_a_reversed_date_range(client, login, admin):
     assert "The end date must be on or after the start date." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("dates", ["date_from=0001-01-01", "date_to=9999-12-31",
+                                   "date_from=0001-01-01&date_to=9999-12-31"])
+def test_the_audit_log_refuses_dates_out_of_range_by_name(client, login, admin, dates):
+    """Year 1 or 9999 overflowed when turned into a day's start or end in UTC (a 500)."""
+    login(admin)
+    response = client.get(f"/admin/audit?{dates}", headers=EN)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "as a date, for example 2026-05-14." in html
+
+
 def test_the_audit_log_is_paginated_newest_first(client, login, admin):
     for n in range(55):
         record(admin, "test.entry", number=n)

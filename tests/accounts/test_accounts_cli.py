@@ -86,3 +86,29 @@ def test_users_create_gives_a_passwordless_demo_account_the_password(runner):
     db.session.expire_all()
     user = services.authenticate("admin@example.org", PASSWORD)
     assert user is not None and Role.ADMIN in user.role_names
+
+
+def test_an_account_made_on_the_command_line_speaks_the_browser_s_language(
+        runner, client):
+    """An English browser signing in to an account made for them reads English, and the
+    account keeps it for its mails; a later sign-in from a Dutch browser does not change it."""
+    result = runner.invoke(args=["users", "create", "intl@example.org", "--role", "organiser",
+                                 "--password-stdin"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert services.find_user_by_email("intl@example.org").locale is None
+
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    signed_in = client.post("/account/sign-in", headers=english, follow_redirects=True,
+                            data={"email": "intl@example.org", "password": PASSWORD})
+    assert signed_in.status_code == 200
+    assert '<html lang="en">' in signed_in.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.find_user_by_email("intl@example.org").locale == "en"
+
+    client.post("/account/sign-out")
+    dutch = {"Accept-Language": "nl-BE,nl;q=0.9"}
+    again = client.post("/account/sign-in", headers=dutch, follow_redirects=True,
+                        data={"email": "intl@example.org", "password": PASSWORD})
+    assert '<html lang="en">' in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.find_user_by_email("intl@example.org").locale == "en"

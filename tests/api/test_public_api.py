@@ -6,6 +6,8 @@ import pytest
 from openapi_schema_validator import OAS31Validator, validate
 
 from participation.extensions import db
+from participation.registrations import questions
+from participation.registrations.models import QuestionKind
 
 
 @pytest.fixture
@@ -94,3 +96,41 @@ def test_api_never_returns_personal_data(client, make_event, make_user):
     body = client.get(f"/api/v1/events/{event.slug}").get_data(as_text=True)
     body += client.get("/api/v1/events").get_data(as_text=True)
     assert "organiser.private@example.org" not in body
+
+
+def test_event_detail_describes_the_registration_form(client, openapi, make_event):
+    event = make_event(companions_allowed=2)
+    plain = make_event()
+    workshop = questions.add_question(event, questions.QuestionDetails(
+        kind=QuestionKind.ONE_CHOICE, label_nl="Welke workshop?", label_en="Which workshop?",
+        choices_nl=["Klimaat", "Jeugd"], choices_en=["Climate"], required=True,
+        help_nl="Kies er één."))
+    questions.add_question(event, questions.QuestionDetails(
+        kind=QuestionKind.NUMBER, label_nl="Leeftijd"))
+    db.session.commit()
+    data = client.get(f"/api/v1/events/{event.slug}").get_json()
+    assert_matches(openapi, response_schema(openapi, "/events/{slug}", "200"), data)
+    assert data["companions_allowed"] == 2
+    assert data["questions"] == [
+        {
+            "field": f"question_{workshop.id}",
+            "type": "one_choice",
+            "label": {"nl": "Welke workshop?", "en": "Which workshop?"},
+            "help": {"nl": "Kies er één.", "en": None},
+            "required": True,
+            "choices": [
+                {"value": "0", "label": {"nl": "Klimaat", "en": "Climate"}},
+                {"value": "1", "label": {"nl": "Jeugd", "en": None}},
+            ],
+        },
+        {
+            "field": data["questions"][1]["field"],
+            "type": "number",
+            "label": {"nl": "Leeftijd", "en": None},
+            "help": None,
+            "required": False,
+            "choices": [],
+        },
+    ]
+    data = client.get(f"/api/v1/events/{plain.slug}").get_json()
+    assert (data["questions"], data["companions_allowed"]) == ([], 0)

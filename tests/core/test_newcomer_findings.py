@@ -21,6 +21,19 @@ def test_every_page_names_the_platforms_own_icon(client):
     response.close()
 
 
+def test_the_icon_is_where_browsers_ask_without_a_link(client):
+    """Browsers and phones ask /favicon.ico and /apple-touch-icon.png by themselves."""
+    ico = client.get("/favicon.ico")
+    assert ico.status_code == 200
+    assert ico.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert ico.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert ico.cache_control.max_age >= 86400
+    png = client.get("/apple-touch-icon.png")
+    assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    ico.close()
+    png.close()
+
+
 def test_message_registrants_preselects_a_group_so_the_first_preview_works(
         client, login, make_user, make_event):
     organiser = make_user(roles=(Role.ORGANISER,))

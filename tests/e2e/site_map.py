@@ -109,6 +109,9 @@ PAGES: dict[str, Linked | Seed] = {
     "manage_registrations.add": LINKED,
     "manage_registrations.bursts": LINKED,
     "manage_registrations.message": LINKED,
+    "manage_registrations.cancel": LINKED,
+    "manage_registrations.question_list": LINKED,
+    "manage_registrations.question_edit": LINKED,
     "checkin.page": Linked(roles=(ORGANISER,), variants=lambda w: [
         f"/manage/events/{w.event.slug}/check-in"]),
     "attendee_exports.sign_in_sheet": Linked(roles=(ORGANISER,), variants=lambda w: [
@@ -138,6 +141,7 @@ PAGES: dict[str, Linked | Seed] = {
 NOT_PAGES: dict[str, str] = {
     "static": "style sheets, scripts and images",
     "core.health": "JSON for load balancers",
+    "core.icon": "the platform's icon (ICO and PNG) at the addresses browsers ask for",
     "core.ready": "JSON readiness check for load balancers",
     "core.set_language": "redirect; the crawl visits every page in both languages",
     "events.event_ics": "iCalendar file",
@@ -153,6 +157,7 @@ NOT_PAGES: dict[str, str] = {
     "privacy.download_data": "JSON download",
     "attendee_exports.attendees_csv": "CSV download",
     "attendee_exports.attendees_xlsx": "XLSX download",
+    "attendee_exports.organisations_csv": "CSV download",
     "exports.download": "CSV, XLSX and JSON downloads",
     "exports.dictionary": "CSV and JSON data dictionaries",
     "events.atom_feed": "Atom feed",
@@ -184,10 +189,13 @@ NOT_PAGES: dict[str, str] = {
     "manage_events.publish": "POST only",
     "manage_events.unpublish": "POST only",
     "manage_events.duplicate": "POST only",
-    "manage_registrations.cancel": "POST only",
     "manage_registrations.cancel_burst": "POST only",
     "registrations.confirm": "POST only",
+    "registrations.remove_companion": "POST only",
     "manage_registrations.promote": "POST only",
+    "manage_registrations.remove_companion": "POST only",
+    "manage_registrations.question_move": "POST only",
+    "manage_registrations.question_remove": "POST only",
     "manage_registrations.capacity": "POST only",
     "manage_registrations.pause": "POST only",
     "manage_registrations.reopen": "POST only",
@@ -210,6 +218,7 @@ FORMS: dict[str, ErrorState | Action] = {
     "registrations.register": ErrorState(lambda w: f"/events/{w.event.slug}/register"),
     "registrations.cancel": Action("one button, on the manage link's page"),
     "registrations.confirm": Action("one button, on the manage link's page"),
+    "registrations.remove_companion": Action("one button per companion, on the manage link's page"),
     "accounts.verify_email": ErrorState(lambda w: f"/account/verify/{w.verification_token()}"),
     "manage_registrations.cancel_burst": Action("one button per group"),
     "feedback.give_opinion": ErrorState(lambda w: f"/actions/{w.open_action.code}", STAFF),
@@ -231,8 +240,16 @@ FORMS: dict[str, ErrorState | Action] = {
     "manage_events.cancel": Action("one button after a confirmation page"),
     "manage_registrations.add": ErrorState(
         lambda w: f"/manage/events/{w.event.slug}/registrations/new", ORGANISER),
-    "manage_registrations.cancel": Action("one button"),
+    "manage_registrations.cancel": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/registrations/{w.registration_id}/cancel",
+        ORGANISER),
     "manage_registrations.promote": Action("one button"),
+    "manage_registrations.remove_companion": Action("one button per companion"),
+    "manage_registrations.question_list": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/questions", ORGANISER),
+    "manage_registrations.question_edit": ErrorState(lambda w: w.question_path(), ORGANISER),
+    "manage_registrations.question_move": Action("one button"),
+    "manage_registrations.question_remove": Action("one button"),
     "manage_registrations.capacity": ErrorState(
         lambda w: f"/manage/events/{w.event.slug}/registrations", ORGANISER,
         fill={"[name=capacity]": "-5"}),

@@ -77,3 +77,24 @@ def test_organiser_creates_publishes_checks_in_and_exports_attendees(
     rows = list(csv.reader(io.StringIO(text)))
     ingrid = [row for row in rows if "Ingrid Verhoeven" in row]
     assert len(ingrid) == 1
+
+    # The organiser asks a question of everyone who registers, then cancels Ingrid's place
+    # with a reason for her. (End the test's read transaction: SQLite would keep the server's
+    # writes waiting.)
+    db.session.rollback()
+    tab.click(page.locator(".manage-nav a[href$='/questions']"), name="questions")
+    page.locator("#kind").select_option("one_choice")
+    page.locator("#label_nl").fill("Welke workshop?")
+    page.locator("#choices_nl").fill("Klimaat")
+    tab.click(page.locator("main form button[type=submit]").last, name="questions-errors")
+    assert page.locator(".error-summary a[href='#choices_nl']").is_visible()
+    page.locator("#choices_nl").fill("Klimaat\nJeugd")
+    page.locator("#required").check()
+    tab.click(page.locator("main form button[type=submit]").last, name="questions-added")
+    assert page.locator(".question-list li").count() == 1
+    tab.click(page.locator(".manage-nav a[href$='/registrations']"), name="sign-ups")
+    tab.click(page.locator("table.registrations a[href$='/cancel']").first,
+              name="cancel-with-reason")
+    page.locator("#message").fill("The room is smaller than planned.")
+    tab.click(page.locator("main form button[type=submit]"))
+    assert page.locator(".flash-success").is_visible()

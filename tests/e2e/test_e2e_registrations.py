@@ -6,7 +6,9 @@ import pytest
 
 from participation.extensions import db
 from participation.mail.sender import deliver_pending
+from participation.registrations import questions
 from participation.registrations import services as registrations
+from participation.registrations.models import QuestionKind, Registration
 
 pytestmark = pytest.mark.e2e
 
@@ -111,3 +113,58 @@ def test_waiting_list_resident_is_promoted_when_a_place_comes_free(
     db.session.refresh(event)
     assert (event.confirmed_count, event.waiting_count) == (1, 0)
     assert page.locator("a[href$='/cancel']").is_visible()
+
+
+def test_resident_answers_the_event_s_questions_and_brings_a_companion(
+    browse, persona, make_event
+):
+    event = make_event(slug="dinner-evening", title="Dinner evening", capacity=10,
+                       companions_allowed=2)
+    workshop = questions.add_question(event, questions.QuestionDetails(
+        kind=QuestionKind.ONE_CHOICE, label_nl="Welke workshop?", label_en="Which workshop?",
+        choices_nl=["Klimaat", "Jeugd"], choices_en=["Climate", "Youth"], required=True,
+        help_nl="Kies er één.", help_en="Pick one."))
+    questions.add_question(event, questions.QuestionDetails(
+        kind=QuestionKind.SEVERAL_CHOICES, label_nl="Eetwensen", label_en="Diet",
+        choices_nl=["Vegetarisch", "Halal"], choices_en=["Vegetarian", "Halal"]))
+    db.session.commit()
+    tab = browse(**persona)
+    page = tab.page
+    tab.goto("/events/dinner-evening/register", name="register-questions")
+    page.locator("#name").fill("An Peeters")
+    page.locator("#email").fill("an@example.org")
+    page.locator("#companions").fill("1")
+    page.locator("#companion_names").fill("Bart")
+    page.locator("#consent").check()
+    # The required question is left open: the summary links to its fieldset, input is kept.
+    tab.click(page.locator("form.registration-form button[type=submit]"),
+              name="register-questions-errors")
+    summary = page.locator(".error-summary")
+    summary.locator(f"a[href='#question_{workshop.id}']").click()
+    assert page.locator("#companions").input_value() == "1"
+    page.locator(f"#question_{workshop.id}-1").check()
+    tab.click(page.locator("form.registration-form button[type=submit]"), name="registered-group")
+    db.session.rollback()
+    registration = db.session.query(Registration).one()
+    assert registration.companions == 1 and registration.companion_names == ["Bart"]
+    assert registration.answers[0].chosen_nl == ["Jeugd"]
+    tab.goto(f"/registrations/{registrations.manage_token(registration)}", name="manage-answers")
+    assert "Bart" in page.locator("main").inner_text()
+
+
+def test_switching_language_keeps_what_was_typed_but_never_a_password(browse, persona):
+    tab = browse(**persona)
+    page = tab.page
+    tab.goto("/account/sign-up")
+    page.locator("#name").fill("Aiko Tanaka")
+    page.locator("#email").fill("aiko@example.org")
+    page.locator("#password").fill("a long enough secret")
+    other = "Nederlands" if persona["locale"].startswith("en") else "English"
+    tab.click(page.locator(".lang-switch a"), name="sign-up-other-language")
+    assert page.locator(".lang-switch a").inner_text() != other
+    assert page.locator("#name").input_value() == "Aiko Tanaka"
+    assert page.locator("#email").input_value() == "aiko@example.org"
+    assert page.locator("#password").input_value() == ""
+    # Kept for that one page load only: coming back to the form later starts empty.
+    tab.goto("/account/sign-up")
+    assert page.locator("#name").input_value() == ""

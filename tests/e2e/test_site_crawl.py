@@ -86,7 +86,16 @@ class CrawlWorld:
     cancelled_event: Event
     open_action: object
     manage_token: str
+    #: A registration of ``event``, for the organisers' cancel page.
+    registration_id: int = 0
     _fresh: list = field(default_factory=list)
+
+    def question_path(self) -> str:
+        """The edit page of the first question of ``event``'s registration form."""
+        from participation.registrations import questions
+
+        question = questions.questions_of(self.event)[0]
+        return f"/manage/events/{self.event.slug}/questions/{question.id}"
 
     def _throwaway(self, verified: bool = True) -> User:
         """A new resident, written in one short transaction of this thread."""
@@ -186,7 +195,8 @@ def crawl_world(app, make_user, make_event) -> CrawlWorld:
     return CrawlWorld(people=people, event=event, full_event=full_event,
                       past_event=past_event, cancelled_event=cancelled_event,
                       open_action=open_action,
-                      manage_token=registration_services.manage_token(registration))
+                      manage_token=registration_services.manage_token(registration),
+                      registration_id=registration.id)
 
 
 # --- Declarations -----------------------------------------------------------------------

@@ -142,7 +142,8 @@ def test_removing_a_confirmed_registration_promotes_the_next_in_line(client, log
     first = add_registration(event, name="First waiting", status=RegistrationStatus.WAITING)
     second = add_registration(event, name="Second waiting", status=RegistrationStatus.WAITING)
     login(organiser)
-    response = client.post(f"/manage/events/small/registrations/{leaving.id}/cancel")
+    response = client.post(f"/manage/events/small/registrations/{leaving.id}/cancel",
+                           data={"message": "The hall is smaller than planned."})
     assert response.status_code == 302
     assert _status(leaving) == RegistrationStatus.CANCELLED
     assert _status(first) == RegistrationStatus.CONFIRMED

@@ -83,7 +83,7 @@ def test_deleting_the_account_keeps_only_anonymous_traces(client, login, history
     kinds = {m.kind for m in db.session.scalars(sa.select(OutboxMessage)
                                                 .where(OutboxMessage.recipient
                                                        == "rita@example.org"))}
-    assert kinds == {"registration_cancelled"}
+    assert kinds == {"registration_cancelled", "account_deleted"}
 
     # The past registration stays, without anything that points at Rita.
     past = db.session.get(Registration, history.past.id)
@@ -132,14 +132,16 @@ def test_the_last_administrator_cannot_delete_their_account(make_user):
     assert db.session.get(User, other.id).is_admin
 
 
-def test_older_mails_to_the_address_go_but_the_cancellation_receipts_stay(history):
+def test_older_mails_to_the_address_go_but_the_receipts_stay(history):
     services.delete_account(history.user, PASSWORD)
     db.session.commit()
     mails = db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.recipient == "rita@example.org")
     ).all()
-    assert [(m.kind, m.status) for m in mails] == [("registration_cancelled",
-                                                    OutboxStatus.PENDING)]
+    assert [(m.kind, m.status) for m in mails] == [
+        ("registration_cancelled", OutboxStatus.PENDING),
+        ("account_deleted", OutboxStatus.PENDING),
+    ]
 
 
 def test_the_account_page_shows_the_data_links_in_its_main_content_not_in_its_title(
@@ -153,3 +155,30 @@ def test_the_account_page_shows_the_data_links_in_its_main_content_not_in_its_ti
     main = page[page.index("<main"):page.index("</main>")]
     assert 'href="/account/my-data.json"' in main
     assert 'href="/account/delete"' in main
+
+
+class TestTheDeletionIsConfirmedByMail:
+    @pytest.fixture
+    def app_config(self, smtp_config):
+        return smtp_config
+
+    @pytest.mark.parametrize("locale, expected", [
+        ("en", ("Your account is deleted", "Your places at upcoming events are cancelled: 1.")),
+        ("nl", ("Je account is verwijderd",
+                "Je plaatsen voor komende evenementen zijn geannuleerd: 1.")),
+    ])
+    def test_in_the_language_of_the_account_without_the_name(
+            self, client, login, history, smtp_server, locale, expected):
+        from participation.mail.sender import deliver_pending
+
+        history.user.locale = locale
+        login(history.user)
+        assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 303
+        deliver_pending()
+        subject, line = expected
+        mails = [m for m in smtp_server.to("rita@example.org") if m["Subject"] == subject]
+        assert len(mails) == 1
+        text = mails[0].get_body(("plain",)).get_content()
+        assert line in text
+        assert "/account/sign-up" in text and "/privacy" in text
+        assert "Rita" not in text

@@ -45,9 +45,13 @@ def rows_by_status(event: Event) -> dict[RegistrationStatus, int]:
 
 
 def _assert_counters_match_rows(event: Event) -> None:
-    """The event's confirmed and waiting counters equal its rows."""
+    """The event's confirmed and waiting counters equal its rows' places (companions count)."""
     db.session.flush()
-    counted = rows_by_status(event)
+    counted = dict(db.session.execute(
+        sa.select(Registration.status, sa.func.sum(1 + Registration.companions))
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all())
     fresh = db.session.execute(
         sa.select(Event.confirmed_count, Event.waiting_count).where(Event.id == event.id)
     ).one()

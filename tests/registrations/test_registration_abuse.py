@@ -46,6 +46,22 @@ def strict_event(make_event):
     return make_event(capacity=1, confirm_within_hours=2)
 
 
+def test_people_are_told_before_registering_that_they_must_confirm_in_time(client, make_event):
+    event = make_event(slug="strict", capacity=5, confirm_within_hours=12)
+    loose = make_event(slug="loose", capacity=5)
+    db.session.commit()
+    for path in ("/events/strict", "/events/strict/register",
+                 "/events/strict/register/check-your-mail"):
+        page = client.get(path, headers=EN).get_data(as_text=True)
+        assert "confirm-in-advance" in page, path
+        assert "12 hours" in page, path
+    dutch = client.get("/events/strict/register", headers={"Accept-Language": "nl"})
+    assert "12 uur" in dutch.get_data(as_text=True)
+    for path in ("/events/loose", "/events/loose/register"):
+        assert "confirm-in-advance" not in client.get(path, headers=EN).get_data(as_text=True)
+    assert event.confirm_within_hours and not loose.confirm_within_hours
+
+
 def test_without_confirmation_the_place_goes_to_the_waiting_list(
     runner, strict_event, sign_up, outbox, assert_counters_match_rows
 ):

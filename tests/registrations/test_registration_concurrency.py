@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "concurrency-test-secret-key-0123456789"
 CAPACITY = 50
 PEOPLE = 200
+GROUP_CAPACITY = 24
+GROUP_SIGN_UPS = 60
 CONFIRMED, WAITING, CANCELLED = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITING,
@@ -50,7 +52,8 @@ CONFIRMED, WAITING, CANCELLED = (
 
 @pytest.fixture
 def live_database(database_url, tmp_path):
-    """A database of its own for the server, with the schema and one event of 50 places."""
+    """A database of its own for the server, with the schema and two events: one of 50
+    places, and one of 24 places where each registration may bring up to 3 companions."""
     if database_url.startswith("postgresql"):
         name = f"participation_live_{uuid.uuid4().hex[:12]}"
         admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
@@ -69,6 +72,11 @@ def live_database(database_url, tmp_path):
             slug="crowded-evening", title="Crowded evening", summary="Many people",
             topic=topic, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
             status=EventStatus.PUBLISHED, capacity=CAPACITY,
+        ))
+        db.session.add(Event(
+            slug="group-evening", title="Group evening", summary="Come with friends",
+            topic=topic, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
+            status=EventStatus.PUBLISHED, capacity=GROUP_CAPACITY, companions_allowed=3,
         ))
         db.session.commit()
     yield app, url
@@ -163,13 +171,16 @@ def all_at_once(tasks) -> list:
         return list(pool.map(run, tasks))
 
 
-def registration_task(browser: Browser, email: str):
-    token = browser.form_token("/events/crowded-evening/register")
+def registration_task(browser: Browser, email: str, slug: str = "crowded-evening",
+                      companions: int | None = None):
+    path = f"/events/{slug}/register"
+    token = browser.form_token(path)
+    data = {"csrf_token": token, "name": f"Person {email}", "email": email, "consent": "y"}
+    if companions is not None:
+        data["companions"] = str(companions)
 
     def register():
-        return email, *browser.post("/events/crowded-evening/register", {
-            "csrf_token": token, "name": f"Person {email}", "email": email, "consent": "y",
-        })
+        return email, *browser.post(path, data)
 
     return register
 
@@ -182,6 +193,32 @@ def cancel_task(browser: Browser, manage_token: str):
                                            {"csrf_token": token})
 
     return cancel
+
+
+@contextlib.contextmanager
+def highest_seen(url: str, query: str):
+    """Poll a count on a connection of its own while the block runs; yield the highest seen
+    (as ``["value"]``, filled in as it goes)."""
+    seen = {"value": 0}
+    done = threading.Event()
+
+    def watch():
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            while not done.is_set():
+                value = conn.execute(sa.text(query)).scalar()
+                conn.rollback()
+                seen["value"] = max(seen["value"], value)
+                time.sleep(0.002)
+        engine.dispose()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()
 
 
 def told_in_mails() -> tuple[set[str], dict[str, int]]:
@@ -206,10 +243,11 @@ def registrations(app) -> list[Registration]:
     return list(db.session.scalars(sa.select(Registration).order_by(Registration.id)))
 
 
-def assert_counters_equal_rows(rows: list[Registration]) -> Event:
-    event = db.session.scalars(sa.select(Event)).one()
-    assert event.confirmed_count == sum(r.status == CONFIRMED for r in rows)
-    assert event.waiting_count == sum(r.status == WAITING for r in rows)
+def assert_counters_equal_rows(rows: list[Registration], slug: str = "crowded-evening") -> Event:
+    """The event's counters equal the places its rows take (companions count)."""
+    event = db.session.scalars(sa.select(Event).where(Event.slug == slug)).one()
+    assert event.confirmed_count == sum(r.places for r in rows if r.status == CONFIRMED)
+    assert event.waiting_count == sum(r.places for r in rows if r.status == WAITING)
     return event
 
 
@@ -257,34 +295,15 @@ def test_simultaneous_registrations_fill_the_places_exactly_and_queue_the_rest_i
         newcomers = [f"late{n:02d}@example.org" for n in range(20)]
         # End the read transaction: on SQLite it would keep the server's writers waiting.
         db.session.close()
-        max_seen = {"confirmed": 0}
-        done = threading.Event()
-
-        def watch():
-            engine = sa.create_engine(url)
-            with engine.connect() as conn:
-                while not done.is_set():
-                    count = conn.execute(sa.text(
-                        "SELECT count(*) FROM registrations WHERE status = 'confirmed'"
-                    )).scalar()
-                    conn.rollback()
-                    max_seen["confirmed"] = max(max_seen["confirmed"], count)
-                    time.sleep(0.002)
-            engine.dispose()
-
         with ThreadPoolExecutor(max_workers=20) as pool:
             tasks = list(pool.map(lambda t: cancel_task(Browser(base), t), tokens))
             tasks += list(pool.map(lambda e: registration_task(Browser(base), e), newcomers))
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        try:
+        with highest_seen(url, "SELECT count(*) FROM registrations "
+                               "WHERE status = 'confirmed'") as max_seen:
             answers = all_at_once(tasks)
-        finally:
-            done.set()
-            watcher.join()
 
         assert [status for _, status, _ in answers] == [200] * len(tasks), log.read_text()
-        assert max_seen["confirmed"] <= CAPACITY
+        assert max_seen["value"] <= CAPACITY
         rows = registrations(app)
         active = [r for r in rows if r.status != CANCELLED]
         confirmed_now = [r for r in rows if r.status == CONFIRMED]
@@ -303,4 +322,89 @@ def test_simultaneous_registrations_fill_the_places_exactly_and_queue_the_rest_i
         assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == (
             PEOPLE + len(leaving_ids) + 30 + len(newcomers)
         )
+        db.session.close()
+
+
+def first_fit(rows: list[Registration], capacity: int) -> dict[int, RegistrationStatus]:
+    """The documented rule replayed one at a time in order of arrival (no one leaves)."""
+    free, expected = capacity, {}
+    for row in sorted(rows, key=lambda r: r.id):
+        fits = row.places <= free
+        expected[row.id] = CONFIRMED if fits else WAITING
+        free -= row.places if fits else 0
+    return expected
+
+
+def assert_first_fit_order(rows: list[Registration], capacity: int) -> None:
+    """Check what first fit in order of arrival guarantees, whatever the interleaving.
+
+    Nobody waits who fits in the free places. And whoever arrived after someone still waiting
+    yet holds a place takes fewer places than that person: when they got it, the earlier
+    one was considered first and did not fit, so needed more.
+    """
+    confirmed = [r for r in rows if r.status == CONFIRMED]
+    waiting = [r for r in rows if r.status == WAITING]
+    free = capacity - sum(r.places for r in confirmed)
+    assert free >= 0
+    assert all(w.places > free for w in waiting)
+    for w in waiting:
+        for c in confirmed:
+            if c.id > w.id:
+                assert c.places < w.places, (w.id, w.places, c.id, c.places)
+
+
+def test_simultaneous_groups_and_single_people_never_overbook_and_keep_first_fit_order(
+    live_database, free_tcp_port, tmp_path
+):
+    app, url = live_database
+    log = tmp_path / "gunicorn.log"
+    # Group sizes 1 to 4 (0 to 3 companions) in a fixed mix: more people than places.
+    sizes = [(0, 1, 3, 0, 2, 0, 3, 1)[n % 8] for n in range(GROUP_SIGN_UPS)]
+    with gunicorn(url, free_tcp_port, log) as base, app.app_context():
+        emails = [f"group{n:03d}@example.org" for n in range(GROUP_SIGN_UPS)]
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            tasks = list(pool.map(
+                lambda n: registration_task(Browser(base), emails[n], "group-evening", sizes[n]),
+                range(GROUP_SIGN_UPS),
+            ))
+        answers = all_at_once(tasks)
+        assert [status for _, status, _ in answers] == [200] * GROUP_SIGN_UPS, log.read_text()
+
+        rows = registrations(app)
+        assert len(rows) == GROUP_SIGN_UPS
+        assert {r.email: r.companions for r in rows} == dict(zip(emails, sizes, strict=True))
+        # Under the event's lock each sign-up decided alone, in order of arrival: replaying
+        # the rule one by one gives exactly the statuses the server wrote.
+        assert {r.id: r.status for r in rows} == first_fit(rows, GROUP_CAPACITY)
+        confirmed_places = sum(r.places for r in rows if r.status == CONFIRMED)
+        assert GROUP_CAPACITY - 3 <= confirmed_places <= GROUP_CAPACITY
+        mailed_confirmed, _ = told_in_mails()
+        assert {r.email for r in rows if r.status == CONFIRMED} == mailed_confirmed
+        assert_first_fit_order(rows, GROUP_CAPACITY)
+        assert_counters_equal_rows(rows, "group-evening")
+
+        # Confirmed groups and single people leave while newcomers (groups and single people)
+        # sign up, all at once; promotions run inside the cancellations.
+        confirmed = [r for r in rows if r.status == CONFIRMED]
+        leaving = [r.id for r in confirmed if r.companions][:3] + [
+            r.id for r in confirmed if not r.companions][:3]
+        tokens = [services.manage_token(db.session.get(Registration, i)) for i in leaving]
+        newcomers = [(f"latecomer{n:02d}@example.org", n % 3) for n in range(10)]
+        db.session.close()
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            tasks = list(pool.map(lambda t: cancel_task(Browser(base), t), tokens))
+            tasks += list(pool.map(
+                lambda nc: registration_task(Browser(base), nc[0], "group-evening", nc[1]),
+                newcomers,
+            ))
+        with highest_seen(url, "SELECT coalesce(sum(1 + companions), 0) FROM registrations "
+                               "WHERE status = 'confirmed'") as max_seen:
+            answers = all_at_once(tasks)
+
+        assert [status for _, status, _ in answers] == [200] * len(tasks), log.read_text()
+        assert max_seen["value"] <= GROUP_CAPACITY
+        rows = registrations(app)
+        assert {r.id for r in rows if r.status == CANCELLED} == set(leaving)
+        assert_first_fit_order([r for r in rows if r.status != CANCELLED], GROUP_CAPACITY)
+        assert_counters_equal_rows(rows, "group-evening")
         db.session.close()

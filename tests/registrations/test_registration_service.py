@@ -140,7 +140,7 @@ def test_an_organiser_removing_someone_promotes_the_next_and_says_who_cancelled(
     event = make_event(capacity=1)
     removed = sign_up(event, locale="en").registration
     waiting = sign_up(event).registration
-    assert services.cancel(removed, by_organiser=True) == [waiting]
+    assert services.cancel(removed, by_organiser=True, message="Double booking") == [waiting]
     assert "The organisers have cancelled" in outbox("registration_cancelled")[0].body_text
 
 
@@ -269,7 +269,7 @@ def test_promoting_by_hand_needs_a_free_place(make_event, sign_up):
         services.promote(waiting)
     # Once the event has begun, places freed at the door are not filled automatically.
     later = start + timedelta(minutes=5)
-    assert services.cancel(present, by_organiser=True, now=later) == []
+    assert services.cancel(present, by_organiser=True, message="Left early", now=later) == []
     assert services.promote(waiting, now=later).status == CONFIRMED
     with pytest.raises(services.RegistrationError):
         services.promote(waiting)
@@ -374,7 +374,7 @@ def test_counters_always_equal_the_rows_whatever_happens(
         if roll < 0.55 or not active:
             sign_up(event)
         elif roll < 0.85:
-            services.cancel(rng.choice(active), by_organiser=rng.random() < 0.3)
+            services.cancel(rng.choice(active), by_organiser=rng.random() < 0.3, message="Sorry")
         else:
             try:
                 services.change_capacity(event, rng.randint(0, 8))

@@ -21,7 +21,9 @@ from participation.extensions import db
 from participation.images.services import AltText, store_image
 from participation.places import services as places
 from participation.policy import follows
+from participation.registrations import questions
 from participation.registrations import services as registration_services
+from participation.registrations.models import QuestionKind
 
 PASSWORD = "correct horse battery staple"
 _fresh = itertools.count(1)
@@ -68,6 +70,8 @@ class World:
             "fmt": lambda: "csv",
             "filename": lambda: "css/site.css",
             "token": lambda: manage_token,
+            "question_id": self._question_id,
+            "index": lambda: 0,
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
@@ -111,6 +115,14 @@ class World:
             name=f"Venue {next(_fresh)}", address="Korenmarkt 1, 9000 Gent"))
         db.session.commit()
         return venue.id
+
+    def _question_id(self) -> int:
+        """A question of the event's registration form (made again if a test removed it)."""
+        existing = questions.questions_of(self.event)
+        if existing:
+            return existing[0].id
+        return questions.add_question(self.event, questions.QuestionDetails(
+            kind=QuestionKind.SHORT_TEXT, label_nl="Welke workshop?")).id
 
     def _verification_token(self) -> str:
         user = self.make_user(verified=False, password_hash=password_hash())

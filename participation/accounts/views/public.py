@@ -377,8 +377,11 @@ def _fresh_session() -> None:
 
 def _start_session(user, remember: bool) -> None:
     """Sign in on a new session: nothing from before sign-in (a CSRF token) stays valid."""
+    language = get_locale().language  # before the session (and a chosen language) is reset
     _fresh_session()
     login_user(user, remember=remember)
+    if services.adopt_language_if_unset(user, language):
+        db.session.commit()
 
 
 def _stay_signed_in(user) -> None:

@@ -13,6 +13,8 @@ from participation.feedback import services as feedback_services
 from participation.places.models import DISTRICTS
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
+from participation.registrations import questions
+from participation.registrations.models import RegistrationQuestion
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -109,6 +111,27 @@ def event_summary(event: Event) -> dict:
     }
 
 
+def _bilingual(nl: str | None, en: str | None) -> dict | None:
+    return None if not nl else {"nl": nl, "en": en or None}
+
+
+def question_description(question: RegistrationQuestion) -> dict:
+    """Describe a question of an event's registration form, in both languages."""
+    english = list(question.choices_en or [])
+    return {
+        "field": questions.field_name(question),
+        "type": question.kind.value,
+        "label": _bilingual(question.label_nl, question.label_en),
+        "help": _bilingual(question.help_nl, question.help_en),
+        "required": question.required,
+        "choices": [
+            {"value": str(n), "label": _bilingual(option, english[n] if n < len(english)
+                                                  else None)}
+            for n, option in enumerate(question.choices_nl or [])
+        ],
+    }
+
+
 def action_summary(action: PolicyAction, counts: dict | None = None) -> dict:
     """Describe a policy action for the API, with its anonymous counts of published opinions."""
     counts = counts if counts is not None else feedback_services.stance_counts(action)
@@ -166,6 +189,8 @@ def event(slug: str):
         if found.registration_closes_at
         else None,
         actions=[{"code": a.code, "title": a.t("title")} for a in found.actions],
+        questions=[question_description(q) for q in questions.questions_of(found)],
+        companions_allowed=found.companions_allowed,
     )
     return jsonify(data)
 

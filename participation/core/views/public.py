@@ -5,7 +5,16 @@ The home page composes events and priorities, so it lives in ``events`` (``event
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from participation.core.i18n import LANGUAGES
@@ -25,6 +34,14 @@ def set_language(language: str):
             current_user.locale = language
             db.session.commit()
     return redirect(safe_next(request.args.get("next"), url_for("events.home")))
+
+
+@bp.get("/favicon.ico")
+@bp.get("/apple-touch-icon.png")
+def icon():
+    """The platform's icon where browsers and phones look for it without a link."""
+    name = "favicon.ico" if request.path.endswith(".ico") else "img/apple-touch-icon.png"
+    return send_from_directory(current_app.static_folder, name, max_age=7 * 24 * 3600)
 
 
 @bp.get("/privacy")

@@ -46,6 +46,17 @@ def attendees_xlsx(slug: str):
     return _download(body, XLSX, f"{event.slug}-attendees.xlsx")
 
 
+@bp.get("/organisations.csv")
+@role_required(Role.ORGANISER)
+def organisations_csv(slug: str):
+    """The registrations per organisation as CSV."""
+    event = managed_event_or_abort(slug)
+    body = attendees.organisations_csv(event)
+    record(current_user, "export.organisations", event, format="csv")
+    db.session.commit()
+    return _download(body, "text/csv; charset=utf-8", f"{event.slug}-organisations.csv")
+
+
 @bp.get("/sign-in-sheet")
 @role_required(Role.ORGANISER)
 def sign_in_sheet(slug: str):
@@ -54,6 +65,9 @@ def sign_in_sheet(slug: str):
     people = attendees.sign_in_sheet(event)
     record(current_user, "export.sign_in_sheet", event, rows=len(people))
     db.session.commit()
-    response = Response(render_template("manage/sign_in_sheet.html", event=event, people=people))
+    response = Response(render_template(
+        "manage/sign_in_sheet.html", event=event, people=people,
+        questions=attendees.sign_in_sheet_questions(event),
+    ))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
-from participation.database import utcnow
+from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
 from participation.exports import services, writers
 from participation.exports.forms import ExportForm
@@ -106,6 +106,9 @@ def download(kind: str, fmt: str):
     if not form.validate():
         return _render_index(form, 422)
     personal = current_user.is_admin
+    # The audit entry is written after reading: open the write transaction first, or on
+    # SQLite a read turning into a write fails at once while the mail worker writes.
+    begin_write(db.session())
     flt = _filter(form)
     _columns, make_sheet = EXPORTS[kind]
     sheet = make_sheet(flt, personal, current_language())

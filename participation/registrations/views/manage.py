@@ -13,16 +13,21 @@ from participation.accounts.models import Role
 from participation.audit.access_log import logs_personal_data_view
 from participation.audit.services import record
 from participation.core.forms import put_form_error
+from participation.database import begin_write
 from participation.events.manage_access import managed_event_or_abort
 from participation.extensions import db
 from participation.registrations import organiser_messages as messages
-from participation.registrations import services
+from participation.registrations import questions, services
 from participation.registrations import workspace as ws
+from participation.registrations.forms import answers_from, names_from_lines, registration_form
 from participation.registrations.forms_manage import (
     CapacityForm,
     ManualRegistrationForm,
     MessageForm,
+    OrganiserCancelForm,
+    QuestionForm,
     WalkInForm,
+    question_form_data,
 )
 from participation.registrations.models import Registration, RegistrationSource
 
@@ -30,6 +35,9 @@ bp = Blueprint("manage_registrations", __name__, url_prefix="/manage/events/<slu
 
 
 def _render_workspace(event, capacity_form: CapacityForm | None = None, status: int = 200):
+    # The page writes its view to the audit log: open the write transaction first, or on
+    # SQLite a read turning into a write fails at once while another writer is busy.
+    begin_write(db.session())
     args = request.args
     q = (args.get("q") or "").strip()[:100]
     shown = args.get("status") if args.get("status") in ws.FILTERS else "all"
@@ -103,7 +111,8 @@ def cancel_burst(slug: str):
 def add(slug: str):
     """Register someone by hand (for someone who phoned or mailed)."""
     event = managed_event_or_abort(slug)
-    form = ManualRegistrationForm()
+    form = registration_form(questions.questions_of(event), ManualRegistrationForm,
+                             optional=True)
     if request.method == "GET":
         form.locale.data = "nl"
     if form.validate_on_submit():
@@ -112,6 +121,10 @@ def add(slug: str):
                 event,
                 name=form.name.data,
                 email=form.email.data or None,
+                companions=form.companions.data or 0,
+                companion_names=names_from_lines(form.companion_names.data),
+                answers=answers_from(form),
+                organisation=form.organisation.data or None,
                 needs_step_free=form.needs_step_free.data,
                 needs_hearing_loop=form.needs_hearing_loop.data,
                 needs_sign_language=form.needs_sign_language.data,
@@ -140,16 +153,25 @@ def add(slug: str):
     return render_template("manage/registration_add.html", event=event, form=form), status
 
 
-@bp.post("/registrations/<int:registration_id>/cancel")
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def cancel(slug: str, registration_id: int):
-    """Remove someone's registration; the next person on the waiting list gets the place."""
+    """Remove someone's registration with a reason for them; the waiting list moves up."""
     event = managed_event_or_abort(slug)
     registration = _registration_or_404(event, registration_id)
+    form = OrganiserCancelForm()
+    if not form.validate_on_submit():
+        status = 422 if form.errors else 200
+        return render_template("manage/registration_cancel.html", event=event, form=form,
+                               registration=registration), status
     try:
-        promoted = services.cancel(registration, by_organiser=True)
+        promoted = services.cancel(registration, by_organiser=True, message=form.message.data)
     except services.RegistrationError as error:
         db.session.rollback()
+        if error.field == "message":
+            put_form_error(form, error, flash_otherwise=True)
+            return render_template("manage/registration_cancel.html", event=event, form=form,
+                                   registration=registration), 422
         flash(str(error.message), "error")
         return _back(slug)
     record(current_user, "registration.cancel", registration, event_id=event.id,
@@ -157,6 +179,28 @@ def cancel(slug: str, registration_id: int):
     db.session.commit()
     flash(_("The registration of %(name)s is cancelled.", name=registration.name or "?"),
           "success")
+    for person in promoted:
+        flash(_("%(name)s moved up from the waiting list.", name=person.name or "?"), "success")
+    return _back(slug)
+
+
+@bp.post("/registrations/<int:registration_id>/companions/<int:index>/remove")
+@role_required(Role.ORGANISER)
+def remove_companion(slug: str, registration_id: int, index: int):
+    """Take one companion off a group; their place goes to the waiting list."""
+    event = managed_event_or_abort(slug)
+    registration = _registration_or_404(event, registration_id)
+    try:
+        promoted = services.remove_companion(registration, index)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug)
+    record(current_user, "registration.remove_companion", registration, event_id=event.id,
+           companions=registration.companions, promoted=[r.id for r in promoted] or None)
+    db.session.commit()
+    flash(_("One companion of %(name)s is removed; the group now has %(num)d places.",
+            name=registration.name or "?", num=registration.places), "success")
     for person in promoted:
         flash(_("%(name)s moved up from the waiting list.", name=person.name or "?"), "success")
     return _back(slug)
@@ -254,6 +298,85 @@ def message(slug: str):
                            count=count), status
 
 
+# --- questions of the registration form ------------------------------------------------------
+
+
+def _question_or_404(event, question_id: int):
+    question = db.session.get(questions.RegistrationQuestion, question_id)
+    if question is None or question.event_id != event.id:
+        abort(404)
+    return question
+
+
+@bp.route("/questions", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def question_list(slug: str):
+    """The questions of the registration form, in order, and a form to add one."""
+    event = managed_event_or_abort(slug)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            question = questions.add_question(event, form.to_details())
+        except questions.QuestionError as error:
+            db.session.rollback()
+            put_form_error(form, error, flash_otherwise=True)
+        else:
+            record(current_user, "question.add", event, question_id=question.id)
+            db.session.commit()
+            flash(_("The question is added to the registration form."), "success")
+            return redirect(url_for(".question_list", slug=slug))
+    status = 422 if form.errors else 200
+    kind_labels = {choice.value: choice.label for choice in form.kind.choices}
+    return render_template("manage/questions.html", event=event, form=form,
+                           questions=questions.questions_of(event),
+                           kind_labels=kind_labels), status
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def question_edit(slug: str, question_id: int):
+    """Change a question; earlier answers keep the wording they were given to."""
+    event = managed_event_or_abort(slug)
+    question = _question_or_404(event, question_id)
+    form = QuestionForm(data=None if request.method == "POST" else question_form_data(question))
+    if form.validate_on_submit():
+        try:
+            questions.update_question(question, form.to_details())
+        except questions.QuestionError as error:
+            db.session.rollback()
+            put_form_error(form, error, flash_otherwise=True)
+        else:
+            record(current_user, "question.edit", event, question_id=question.id)
+            db.session.commit()
+            flash(_("The question is changed."), "success")
+            return redirect(url_for(".question_list", slug=slug))
+    status = 422 if form.errors else 200
+    return render_template("manage/question_edit.html", event=event, form=form,
+                           question=question), status
+
+
+@bp.post("/questions/<int:question_id>/move")
+@role_required(Role.ORGANISER)
+def question_move(slug: str, question_id: int):
+    """Move a question one place up or down."""
+    event = managed_event_or_abort(slug)
+    question = _question_or_404(event, question_id)
+    questions.move_question(question, -1 if request.form.get("direction") == "up" else 1)
+    db.session.commit()
+    return redirect(url_for(".question_list", slug=slug))
+
+
+@bp.post("/questions/<int:question_id>/remove")
+@role_required(Role.ORGANISER)
+def question_remove(slug: str, question_id: int):
+    """Take a question off the form; answers given before stay with the registrations."""
+    event = managed_event_or_abort(slug)
+    question = _question_or_404(event, question_id)
+    questions.remove_question(question)
+    record(current_user, "question.remove", event, question_id=question_id)
+    db.session.commit()
+    flash(_("The question is removed from the form. Answers given before are kept."), "success")
+    return redirect(url_for(".question_list", slug=slug))
 #: Check-in at the door: find a registrant by name, e-mail, code or QR scan; walk-ins.
 checkin_bp = Blueprint("checkin", __name__, url_prefix="/manage/events/<slug>/check-in")
 

@@ -26,8 +26,16 @@ from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
 from participation.extensions import db, limiter
-from participation.registrations import services
-from participation.registrations.forms import CancelForm, ConfirmPlaceForm, RegistrationForm
+from participation.registrations import questions, services
+from participation.registrations.forms import (
+    CancelForm,
+    ConfirmPlaceForm,
+    RegistrationForm,
+    RemoveCompanionForm,
+    answers_from,
+    names_from_lines,
+    registration_form,
+)
 from participation.registrations.models import Registration, RegistrationStatus
 
 bp = Blueprint("registrations", __name__)
@@ -60,7 +68,7 @@ def _render_closed(event, reason: str, status: int = 200):
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
-    form = RegistrationForm()
+    form = registration_form(questions.questions_of(event))
     if request.method == "GET":
         reason = services.window_reason(event, utcnow())
         if reason:
@@ -78,6 +86,10 @@ def register(slug: str):
             event,
             name=form.name.data,
             email=form.email.data,
+            companions=form.companions.data or 0,
+            companion_names=names_from_lines(form.companion_names.data),
+            answers=answers_from(form),
+            organisation=form.organisation_name(),
             needs_step_free=form.needs_step_free.data,
             needs_hearing_loop=form.needs_hearing_loop.data,
             needs_sign_language=form.needs_sign_language.data,
@@ -139,6 +151,8 @@ def _manage_context(registration: Registration, token: str) -> dict:
         "token": token,
         "position": services.waiting_list_position(registration),
         "can_cancel": _can_cancel(registration),
+        # The same moment as cancelling: until the event starts, while the registration holds.
+        "can_change_group": _can_cancel(registration) and registration.companions > 0,
         "status_label": services.status_label(registration.status),
     }
 
@@ -171,6 +185,27 @@ def confirm(token: str):
         return redirect(url_for("registrations.manage", token=token), 303)
     db.session.commit()
     flash(_("Thank you: your registration is confirmed."), "success")
+    return redirect(url_for("registrations.manage", token=token), 303)
+
+
+@bp.post("/registrations/<token>/companions/<int:index>/remove")
+@limiter.limit(REGISTRATION_LIMIT)
+def remove_companion(token: str, index: int):
+    """Take one of the people coming along off the registration; their place comes free."""
+    registration = _registration_or_error(token)
+    if not isinstance(registration, Registration):
+        return registration
+    if not RemoveCompanionForm().validate_on_submit():
+        return redirect(url_for("registrations.manage", token=token), 303)
+    try:
+        services.remove_companion(registration, index, by_registrant=True)
+    except services.RegistrationError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("registrations.manage", token=token), 303)
+    db.session.commit()
+    flash(_("Done: one person less comes with you. We have sent you a confirmation by mail."),
+          "success")
     return redirect(url_for("registrations.manage", token=token), 303)
 
 
@@ -207,7 +242,7 @@ def cancel(token: str):
         status = 200 if request.method == "GET" else 400
         return render_template("registrations/cancel.html", form=form, **context), status, PRIVATE
     try:
-        services.cancel(registration)
+        services.cancel(registration, reason=form.reason.data or None)
     except services.RegistrationError as error:
         db.session.rollback()
         put_form_error(form, error)
