@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from participation.accounts.models import Role
 from participation.database import utcnow
@@ -71,7 +72,7 @@ def test_no_report_before_the_event_ended_or_for_a_cancelled_one(make_event, org
     if "starts_at" not in change:
         fields["starts_at"] = utcnow() - timedelta(days=1)
     event = make_event(organisers=[organiser], **fields)
-    with pytest.raises(ClosingReportError, match=message):
+    with force_locale("en"), pytest.raises(ClosingReportError, match=message):
         closing.save_closing_report(event, ClosingReportDetails(summary_nl="Verslag."),
                                     by=organiser)
 

@@ -127,6 +127,7 @@ MATRIX: dict[str, Access] = {
     "manage_events.overview": EVENT_ORGANISERS,
     "manage_event_images.upload": EVENT_ORGANISERS,
     "manage_event_images.remove": EVENT_ORGANISERS,
+    "closing_reports.write": EVENT_ORGANISERS,
     "manage_events.edit": EVENT_ORGANISERS,
     "manage_events.publish": EVENT_ORGANISERS,
     "manage_events.unpublish": EVENT_ORGANISERS,
