@@ -20,6 +20,8 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
+from participation.events.search import fold
+
 #: Full scale: the Conference on the Future of Europe's platform, rounded up.
 FULL_SCALE = {
     "events": 6_500,
@@ -375,8 +377,15 @@ def _load_events(conn, sizes: Sizes, rows: dict, rng: random.Random, now: dateti
         cap = "\\N" if capacity is None else str(capacity)
         summary = (f"Residents of Ghent talk about {subject} with the city and each other: "
                    f"what should Ghent and Europe do next?")
+        description = descriptions[e % len(descriptions)]
+        discussed = rng.sample(range(1, sizes.actions + 1), rng.randrange(1, 4))
+        _slug, topic_nl, topic_en = TOPICS[topic - 1]
+        searchable = [title, summary, description, None if online else venue, topic_nl, topic_en]
+        for a in discussed:
+            subject_a = SUBJECTS[a % len(SUBJECTS)]
+            searchable += [f"B{a:03d}", f"Actie {a} over {subject_a}", f"Action {a} on {subject_a}"]
         lines.append(T.join([
-            str(e), slug, title, summary, descriptions[e % len(descriptions)].replace("\n", "\\n"),
+            str(e), slug, title, summary, description.replace("\n", "\\n"),
             str(topic), _ts(starts), _ts(ends),
             "\\N" if online else venue, "\\N" if online else address,
             f"https://meet.example.org/{e}" if online or e % 17 == 0 else "\\N",
@@ -384,12 +393,12 @@ def _load_events(conn, sizes: Sizes, rows: dict, rng: random.Random, now: dateti
             "Bike parking at the entrance" if not online else "\\N",
             "t" if e % 3 else "f", "t" if e % 4 == 0 else "f", "t" if e % 5 == 0 else "f",
             language, cap, status, str(confirmed), str(waiting), _ts(created), _ts(created),
-            cancelled_at,
+            cancelled_at, fold(title), fold(" ".join(p for p in searchable if p)),
         ]))
         plan.append({"id": e, "starts": starts, "capacity": capacity, "n": n,
                      "cancelled": cancelled, "confirmed": confirmed, "waiting": waiting,
                      "status": status})
-        for a in rng.sample(range(1, sizes.actions + 1), rng.randrange(1, 4)):
+        for a in discussed:
             event_actions.append(f"{e}{T}{a}")
         organisers.append(f"{e}{T}{2 + e % ORGANISERS}")
     # The event whose places the registration benchmark fights over: open, empty, 100 places.
@@ -400,13 +409,15 @@ def _load_events(conn, sizes: Sizes, rows: dict, rng: random.Random, now: dateti
         "Registration under contention.", "1", _ts(starts), _ts(starts + timedelta(hours=2)),
         "De Krook", "Miriam Makebaplein 1, 9000 Gent", "\\N", "\\N", "\\N", "t", "f", "f", "nl",
         str(CONTENTION_CAPACITY), "published", "0", "0", _ts(now), _ts(now), "\\N",
+        fold("Benchmark: one hundred places"), fold("Benchmark: one hundred places Many people"),
     ]))
     event_actions.append(f"{c}{T}1")
     rows["events"] = _copy(conn, "events", [
-        "id", "slug", "title", "summary", "description", "topic_id", "starts_at", "ends_at",
-        "venue_name", "address", "online_url", "public_transport", "bike", "step_free",
-        "hearing_loop", "sign_language_on_request", "language", "capacity", "status",
-        "confirmed_count", "waiting_count", "created_at", "updated_at", "cancelled_at"], lines)
+        "id", "slug", "title_nl", "summary_nl", "description_nl", "topic_id", "starts_at",
+        "ends_at", "venue_name", "address", "online_url", "public_transport_nl", "bike_nl",
+        "step_free", "hearing_loop", "sign_language_on_request", "language", "capacity",
+        "status", "confirmed_count", "waiting_count", "created_at", "updated_at",
+        "cancelled_at", "search_title", "search_text"], lines)
     rows["event_actions"] = _copy(conn, "event_actions", ["event_id", "action_id"],
                                   event_actions)
     rows["event_organisers"] = _copy(conn, "event_organisers", ["event_id", "user_id"],

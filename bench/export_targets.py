@@ -19,7 +19,8 @@ SIGN_IN = "/account/sign-in"
 #: is stood in for by the user id.
 COPY_SELECT = """
 SELECT pa.code AS action_code, pa.title_nl AS action_title, pr.slug AS priority,
-       e.slug AS event, e.title AS event_title, o.stance, o.body AS text, o.locale AS language,
+       e.slug AS event, coalesce(nullif(e.title_nl, ''), e.title_en) AS event_title,
+       o.stance, o.body AS text, o.locale AS language,
        o.created_at, o.source, o.status, o.hidden_reason, o.user_id AS author_pseudonym,
        o.postcode, o.age_band
 FROM opinions o

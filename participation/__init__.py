@@ -18,6 +18,7 @@ from participation.core import errors, forms, limits, page_cache, security, temp
 from participation.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from participation.core.views import public as core_public
 from participation.database import engine_options
+from participation.events import search as event_search
 from participation.events.views import manage as events_manage
 from participation.events.views import public as events_public
 from participation.exports.views import manage as exports_manage
@@ -85,6 +86,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.config.get("DATABASE_CONNECT_TIMEOUT", 3),
     )
     ext.db.init_app(app)
+    event_search.install()
     ext.migrate.init_app(app, ext.db, render_as_batch=True, compare_type=True)
     ext.login_manager.init_app(app)
     ext.mail.init_app(app)

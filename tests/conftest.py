@@ -181,8 +181,9 @@ def count_queries(app):
 def make_topic(app):
     def make(slug: str | None = None, **fields) -> Topic:
         n = next(_counter)
-        topic = Topic(slug=slug or f"topic-{n}", name_nl=f"Thema {n}", name_en=f"Topic {n}",
-                      **fields)
+        fields.setdefault("name_nl", f"Thema {n}")
+        fields.setdefault("name_en", f"Topic {n}")
+        topic = Topic(slug=slug or f"topic-{n}", **fields)
         db.session.add(topic)
         db.session.flush()
         return topic
@@ -215,16 +216,33 @@ def make_event(app, make_topic):
     """Create a published event starting in a week, unless told otherwise."""
 
     def make(**fields) -> Event:
+        """Texts given without a language (``title="..."``) read the same in both languages;
+        give ``title_nl`` / ``title_en`` (and so on) to test one-language content."""
         n = next(_counter)
+        one_language = any(f"{name}_{lang}" in fields for name in Event.BILINGUAL_FIELDS
+                           for lang in ("nl", "en"))
+        for name in Event.BILINGUAL_FIELDS:
+            if name in fields:
+                value = fields.pop(name)
+                fields.setdefault(f"{name}_nl", value)
+                fields.setdefault(f"{name}_en", value)
+        if not one_language:
+            fields.setdefault("title_en", fields.get("title_nl", f"Event {n}"))
+            fields.setdefault("summary_en", fields.get("summary_nl", f"Summary of event {n}"))
+            fields.setdefault("description_en", fields.get("description_nl", "A **public** event."))
+        else:  # only what was given
+            for name in ("title", "summary", "description"):
+                for lang in ("nl", "en"):
+                    fields.setdefault(f"{name}_{lang}", None)
         starts_at = fields.pop("starts_at", utcnow() + timedelta(days=7))
         topic = fields.pop("topic", None) or make_topic()
         actions = fields.pop("actions", [])
         organisers = fields.pop("organisers", [])
         event = Event(
             slug=fields.pop("slug", f"event-{n}"),
-            title=fields.pop("title", f"Event {n}"),
-            summary=fields.pop("summary", f"Summary of event {n}"),
-            description=fields.pop("description", "A **public** event."),
+            title_nl=fields.pop("title_nl", f"Event {n}"),
+            summary_nl=fields.pop("summary_nl", f"Summary of event {n}"),
+            description_nl=fields.pop("description_nl", "A **public** event."),
             topic=topic,
             starts_at=starts_at,
             ends_at=fields.pop("ends_at", starts_at + timedelta(hours=2)),

@@ -143,6 +143,26 @@ def test_event_times_follow_now(app):
     assert any(e.starts_at.hour == 17 and e.starts_at.minute == 0 for e in events)
 
 
+def test_demo_events_are_in_both_languages_but_one_dutch_and_one_english_only(app):
+    """``make run`` shows the complete case and both fallbacks (issue 13)."""
+    load_demo(NOW)
+    incomplete = {}
+    for event in db.session.scalars(sa.select(Event)):
+        missing = event.missing_languages(("title", "summary", "description"))
+        if missing:
+            incomplete[event.slug] = set(missing.values())
+    assert incomplete == {
+        "renovatiegolf-samen-renoveren": {"en"},
+        "internationals-in-ghent-have-your-say": {"nl"},
+    }
+    complete = db.session.scalars(sa.select(Event).where(Event.title_en.is_not(None))).all()
+    for event in complete:
+        # Venue notes too, wherever the venue has them in Dutch.
+        for field in ("public_transport", "bike", "accessibility_notes"):
+            if getattr(event, f"{field}_nl"):
+                assert getattr(event, f"{field}_en"), (event.slug, field)
+
+
 def test_demo_events_ask_questions_and_allow_companions(app, client):
     load_demo(NOW)
     db.session.commit()

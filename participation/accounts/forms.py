@@ -107,7 +107,7 @@ def _age_band_choices() -> list[SelectChoice]:
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")),
                                                     Length(max=120)])
-    locale = SelectField(_l("Language of the site and of our mails"),
+    locale = SelectField(_l("Language of our mails"),
                          choices=[SelectChoice("nl", "Nederlands"),
                                   SelectChoice("en", "English")])
     notify_updates = BooleanField(

@@ -9,20 +9,59 @@ from participation.places.models import DISTRICTS
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
 
+LANGUAGE = {"type": "string", "enum": ["nl", "en"]}
+
+
+def bilingual(fields: tuple[str, ...]) -> dict:
+    """The properties that give a content object's texts in both languages."""
+    return {
+        "text_languages": {
+            "type": "object",
+            "description": "The language each text above is written in: the requested one, "
+            "or the other one when it was not written in the requested language. Mark text "
+            "whose language differs from your page's with lang.",
+            "properties": dict.fromkeys(fields, LANGUAGE),
+            "additionalProperties": False,
+        },
+        "translations": {
+            "type": "object",
+            "description": "Every text as written in Dutch (nl) and English (en); null where "
+            "it was not written in that language.",
+            "required": ["nl", "en"],
+            "properties": {
+                lang: {
+                    "type": "object",
+                    "required": list(fields),
+                    "properties": dict.fromkeys(fields, NULLABLE_STRING),
+                    "additionalProperties": False,
+                }
+                for lang in ("nl", "en")
+            },
+            "additionalProperties": False,
+        },
+    }
+
+
+EVENT_TEXTS = ("title", "summary", "description", "public_transport", "bike",
+               "accessibility_notes")
+
 EVENT_SUMMARY = {
     "type": "object",
     "required": [
-        "slug", "title", "summary", "topic", "starts_at", "ends_at", "language", "status",
-        "capacity", "places_left", "waiting_list_length", "url", "online",
+        "slug", "title", "summary", "text_languages", "translations", "topic", "starts_at",
+        "ends_at", "language", "status", "capacity", "places_left", "waiting_list_length",
+        "url", "online",
     ],
     "properties": {
         "slug": {"type": "string"},
-        "title": {"type": "string"},
+        "title": {"type": "string", "description": "In the requested language, else the other"},
         "summary": {"type": "string"},
+        **bilingual(("title", "summary")),
         "topic": {"type": "string"},
         "starts_at": DATETIME,
         "ends_at": DATETIME,
-        "language": {"type": "string", "enum": ["nl", "en", "nl_en"]},
+        "language": {"type": "string", "enum": ["nl", "en", "nl_en"],
+                     "description": "The language spoken at the event (not of its texts)."},
         "status": {"type": "string", "enum": ["published", "cancelled"]},
         "venue_name": NULLABLE_STRING,
         "address": NULLABLE_STRING,
@@ -93,6 +132,7 @@ EVENT_DETAIL = {
         "description", "accessibility", "actions", "questions", "companions_allowed"],
     "properties": {
         **EVENT_SUMMARY["properties"],
+        **bilingual(EVENT_TEXTS),
         "description": {"type": "string", "description": "Markdown"},
         "public_transport": NULLABLE_STRING,
         "bike": NULLABLE_STRING,
@@ -134,12 +174,13 @@ COUNT = {"type": "integer", "minimum": 0}
 
 ACTION = {
     "type": "object",
-    "required": ["code", "title", "summary", "priority", "status", "progress", "feedback_open",
-                 "url", "stance_counts", "opinions"],
+    "required": ["code", "title", "summary", "text_languages", "translations", "priority",
+                 "status", "progress", "feedback_open", "url", "stance_counts", "opinions"],
     "properties": {
         "code": {"type": "string"},
         "title": {"type": "string"},
         "summary": {"type": "string"},
+        **bilingual(("title", "summary")),
         "priority": {"type": "string"},
         "status": {"type": "string", "enum": ["planned", "in_progress", "done"]},
         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
@@ -168,12 +209,14 @@ ACTION_DETAIL = {
             "description": "What the city reported back on the action, newest first.",
             "items": {
                 "type": "object",
-                "required": ["date", "status", "progress", "text"],
+                "required": ["date", "status", "progress", "text", "text_languages",
+                             "translations"],
                 "properties": {
                     "date": DATETIME,
                     "status": {"type": "string", "enum": ["planned", "in_progress", "done"]},
                     "progress": {"type": "integer", "minimum": 0, "maximum": 100},
                     "text": {"type": "string"},
+                    **bilingual(("text",)),
                 },
                 "additionalProperties": False,
             },
@@ -184,11 +227,13 @@ ACTION_DETAIL = {
 
 PRIORITY = {
     "type": "object",
-    "required": ["slug", "title", "summary", "top_priority", "document", "actions"],
+    "required": ["slug", "title", "summary", "text_languages", "translations", "top_priority",
+                 "document", "actions"],
     "properties": {
         "slug": {"type": "string"},
         "title": {"type": "string"},
         "summary": {"type": "string"},
+        **bilingual(("title", "summary")),
         "top_priority": {"type": "boolean"},
         "document": {
             "type": "object",
@@ -277,9 +322,29 @@ EVENT_FILTERS = [
 ]
 
 
+#: Every operation answers in the reader's language: ``lang``, else ``Accept-Language``.
+READER_LANGUAGE = [
+    _query("lang", LANGUAGE, "Language of the texts (title, summary...): over "
+           "Accept-Language; a text not written in it comes in the other language, as "
+           "text_languages says. Both are always in translations."),
+    {"name": "Accept-Language", "in": "header", "required": False, "schema": TEXT,
+     "description": "Used when lang is not given (nl or en; Dutch by default). The answer's "
+                    "Content-Language says which was chosen."},
+]
+
+
+def _in_both_languages(operations: dict) -> dict:
+    for path in operations.values():
+        operation = path["get"]
+        operation["parameters"] = [*operation.get("parameters", []), *READER_LANGUAGE]
+        operation["responses"].setdefault("400", _json("Error", "A parameter could not be "
+                                                                "understood"))
+    return operations
+
+
 def paths() -> dict:
     """Describe each path of the API."""
-    return {
+    return _in_both_languages({
         "/events": {
             "get": {
                 "summary": "Published events",
@@ -331,7 +396,7 @@ def paths() -> dict:
                 },
             }
         },
-    }
+    })
 
 
 def openapi_document() -> dict:
@@ -342,7 +407,9 @@ def openapi_document() -> dict:
             "title": "Ghent participation platform API",
             "version": "1.0.0",
             "description": "Public, read-only data on events and policy actions. "
-            "No personal data is ever returned.",
+            "No personal data is ever returned. Texts are written in Dutch, English or both: "
+            "each answer gives them in the requested language (lang, else Accept-Language), "
+            "else in the other one, with text_languages and translations.",
         },
         "servers": [{"url": url_for("api.events", _external=True).rsplit("/events", 1)[0]}],
         "paths": paths(),

@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 #: The language of the city, used when nothing else says which one to speak.
 DEFAULT_LANGUAGE = "nl"
+#: How each language writes dates, times and numbers: as in Belgium (30/11/2026, 24-hour
+#: times), not Babel's defaults for "nl" (the Netherlands) and "en" (the United States).
+FORMAT_LOCALES: dict[str, str] = {"nl": "nl_BE", "en": "en_GB"}
 
 #: Times are stored in UTC and shown (and entered) in the city's time.
 BRUSSELS = ZoneInfo("Europe/Brussels")

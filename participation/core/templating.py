@@ -7,11 +7,13 @@ from functools import lru_cache
 
 import nh3
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from participation.core.bilingual import Text, current_language, pick
+from participation.core.formats import format_date, format_datetime, format_number, format_time
 from participation.core.i18n import DEFAULT_LANGUAGE
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -60,6 +62,48 @@ def _event_when(locale: str, timezone: str, starts_at: datetime, ends_at: dateti
     return f"{format_datetime(starts_at, 'full')} – {format_datetime(ends_at, 'full')}"
 
 
+def _as_text(obj, field: str | None) -> Text:
+    if field is None:  # a Text already, or a (nl, en) pair
+        return obj if isinstance(obj, Text) else pick(*obj)
+    return obj.localized_text(field)
+
+
+def lang_note(text: Text, block: bool = False) -> Markup:
+    """Say, in the page's language, that a text is only there in the other language."""
+    if not text.fallback:
+        return Markup("")
+    note = _("Only in Dutch") if text.lang == "nl" else _("Only in English")
+    tag = "p" if block else "span"
+    return Markup('<{0} class="lang-note">({1})</{0}>').format(tag, note)
+
+
+def lang_attr(obj, field: str | None = None) -> Markup:
+    """Return `` lang="xx"`` when the field's shown text is not in the page's language."""
+    text = _as_text(obj, field)
+    if not text or text.lang == current_language():
+        return Markup("")
+    return Markup(' lang="{}"').format(text.lang)
+
+
+def localized(obj, field: str | None = None, *, markdown: bool = False,
+              note: bool = True) -> Markup:
+    """Show a bilingual field in the reader's language, or marked in the other one.
+
+    ``obj`` is a ``Bilingual`` model with ``field``, or a ``Text`` / ``(nl, en)`` pair.
+    Inline text is wrapped in ``<span lang>``, Markdown in ``<div lang>``, and followed by
+    "(Only in Dutch)" / "(Enkel in het Engels)" unless ``note`` is false.
+    """
+    text = _as_text(obj, field)
+    body = render_markdown(text.value) if markdown else escape(text.value)
+    if not text or text.lang == current_language():
+        return Markup(body)
+    tag = "div" if markdown else "span"
+    marked = Markup('<{0} lang="{1}">{2}</{0}>').format(tag, text.lang, body)
+    if note and text.fallback:
+        return marked + (Markup("\n") if markdown else Markup(" ")) + lang_note(text, markdown)
+    return marked
+
+
 def language_switch_url(language: str) -> str:
     """Link that switches the interface language and comes back to this page."""
     here = request.full_path if request.query_string else request.path
@@ -84,7 +128,11 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": _format(
         format_datetime, value, fmt)
     app.jinja_env.filters["time"] = lambda value, fmt="short": _format(format_time, value, fmt)
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["event_when"] = event_when
+    app.jinja_env.globals["localized"] = localized
+    app.jinja_env.globals["lang_attr"] = lang_attr
+    app.jinja_env.globals["lang_note"] = lang_note
     app.jinja_env.globals["language_switch_url"] = language_switch_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from participation.accounts import services as account_services
 from participation.accounts.models import User
-from participation.core.i18n import BRUSSELS
+from participation.core.i18n import BRUSSELS, LANGUAGES
 from participation.database import utcnow
 from participation.events import services_manage as event_services
 from participation.events.demo_extras import (
@@ -154,6 +154,18 @@ def _brussels(now: datetime, days: int, clock: str) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=BRUSSELS).astimezone(UTC)
 
 
+def _field(key: str) -> str:
+    """``title_nl`` -> ``title``; other keys stay as they are."""
+    name, _, language = key.rpartition("_")
+    return name if language in LANGUAGES else key
+
+
+def _texts(*sources: dict) -> dict:
+    """The event's texts as ``<field>_nl`` / ``<field>_en``, from the venue and the event."""
+    return {key: value for source in sources for key, value in source.items()
+            if _field(key) in Event.BILINGUAL_FIELDS and key not in Event.BILINGUAL_FIELDS}
+
+
 def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, actions: dict,
                   organiser: User) -> Event:
     """Create the event as its organiser would, with dates relative to ``now``; publish it
@@ -163,9 +175,7 @@ def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, a
     opens_days = data.get("registration_opens_days")
     details = event_services.EventDetails(
         slug=data["slug"],
-        title=data["title"],
-        summary=data["summary"],
-        description=data["description"],
+        **_texts(venue, data),
         topic_id=topics[data["topic"]].id,
         starts_at=starts_at,
         ends_at=_brussels(now, data["days"], data["ends"]),
@@ -178,7 +188,8 @@ def _create_event(data: dict, now: datetime, venues: list[dict], topics: dict, a
         registration_closes_at=starts_at if data.get("closes_at_start") else None,
         action_ids=[actions[code].id for code in data["actions"]],
         organiser_emails=[organiser.email],
-        **{key: value for key, value in venue.items() if key != "slug"},
+        **{key: value for key, value in venue.items()
+           if key != "slug" and _field(key) not in Event.BILINGUAL_FIELDS},
     )
     event = event_services.create_event(details, by=organiser)
     if EventStatus(data.get("status", EventStatus.PUBLISHED.value)) == EventStatus.PUBLISHED:

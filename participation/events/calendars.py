@@ -32,19 +32,23 @@ def _vtimezone() -> icalendar.Timezone:
 
 
 def event_component(event: Event, url: str, method_cancel: bool = False,
+                    reader: str | None = None,
                     with_online_link: bool = False) -> icalendar.Event:
     """Build the VEVENT of one event, with times in Europe/Brussels.
 
-    The online link goes in only for a confirmed registrant's own calendar
-    (``with_online_link``): public calendars say "Online" and point to the event page.
+    Texts are in the reader's language (the request's, unless given) or else the other one;
+    LANGUAGE says which. The online link goes in only for a confirmed registrant's own
+    calendar (``with_online_link``): public calendars say "Online" and point to the event page.
     """
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", utcnow())
     vevent.add("dtstart", event.starts_at.astimezone(BRUSSELS))
     vevent.add("dtend", event.ends_at.astimezone(BRUSSELS))
-    vevent.add("summary", event.title)
-    vevent.add("description", f"{event.summary}\n\n{url}")
+    title, summary = event.text("title", reader), event.text("summary", reader)
+    vevent.add("summary", title.value, parameters={"LANGUAGE": title.lang})
+    vevent.add("description", f"{summary.value}\n\n{url}",
+               parameters={"LANGUAGE": summary.lang})
     vevent.add("url", url)
     location = event_location(event, with_online_link=with_online_link)
     if location:
@@ -76,10 +80,13 @@ def _calendar(name: str, method: str = "PUBLISH") -> icalendar.Calendar:
     return cal
 
 
-def event_calendar(event: Event, url: str, with_online_link: bool = False) -> bytes:
-    """Return a .ics file holding one event (with its online link only for a registrant)."""
-    cal = _calendar(event.title)
-    cal.add_component(event_component(event, url, with_online_link=with_online_link))
+def event_calendar(event: Event, url: str, reader: str | None = None,
+                   with_online_link: bool = False) -> bytes:
+    """Return a .ics file holding one event (its texts in ``reader``'s language if given; with
+    its online link only for a registrant)."""
+    cal = _calendar(event.t("title", reader))
+    cal.add_component(event_component(event, url, reader=reader,
+                                      with_online_link=with_online_link))
     return cal.to_ical()
 
 

@@ -34,7 +34,12 @@ from participation.core.forms import WholeNumberField
 from participation.core.i18n import BRUSSELS
 from participation.events.models import Event, EventLanguage
 from participation.events.services import EARLIEST_DATE, LATEST_DATE
-from participation.events.services_manage import SLUG_MAX, SLUG_PATTERN, EventDetails
+from participation.events.services_manage import (
+    SLUG_MAX,
+    SLUG_PATTERN,
+    TEXT_COLUMNS,
+    EventDetails,
+)
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -85,6 +90,29 @@ class BrusselsDateTimeField(DateTimeLocalField):
             )
 
 
+def _max(limit: int, what) -> Length:
+    """A length check whose message names the field: "The Dutch title can be at most ..."."""
+    return Length(max=limit, message=_l("%(what)s can be at most %(max)d characters long.",
+                                        what=what, max=limit))
+
+
+def _text(kind, label, what, limit: int, lang: str, *validators):
+    """An optional text field in one language (``lang`` on the input: spell-checking)."""
+    return kind(label, filters=[_strip], render_kw={"lang": lang},
+                validators=[*validators, _max(limit, what)])
+
+
+def _in_a_language(other: str, message):
+    """Ask for this text or its other-language twin ``other`` (the service checks it too, but
+    saying so here shows it with the form's other errors)."""
+
+    def check(form, field):
+        if not (field.data or "").strip() and not (form[other].data or "").strip():
+            raise ValidationError(message)
+
+    return check
+
+
 def _slug(form, field):
     if field.data and not SLUG_PATTERN.match(field.data):
         raise ValidationError(
@@ -96,20 +124,24 @@ def _slug(form, field):
 class EventForm(FlaskForm):
     """Create or edit an event."""
 
-    title = StringField(
-        _l("Title"), filters=[_strip],
-        validators=[DataRequired(_l("Enter a title.")), Length(max=200)],
-    )
+    # Each text in Dutch, English or both (the service asks for at least one title and
+    # summary); readers get their language, or else the other one marked as such.
+    title_nl = _text(StringField, _l("Title in Dutch"), _l("The Dutch title"), 200, "nl",
+                     _in_a_language("title_en", _l("Enter a title, in Dutch, English or both.")))
+    title_en = _text(StringField, _l("Title in English"), _l("The English title"), 200, "en")
     slug = StringField(
         _l("Web address (slug)"), filters=[_strip],
         validators=[Optional(), Length(max=SLUG_MAX), _slug],
     )
-    summary = TextAreaField(
-        _l("Summary"), filters=[_strip],
-        validators=[DataRequired(_l("Enter a short summary.")), Length(max=500)],
-    )
-    description = TextAreaField(_l("Description"), filters=[_strip],
-                                validators=[Length(max=20_000)])
+    summary_nl = _text(TextAreaField, _l("Summary in Dutch"), _l("The Dutch summary"), 500, "nl",
+                       _in_a_language("summary_en",
+                                      _l("Enter a short summary, in Dutch, English or both.")))
+    summary_en = _text(TextAreaField, _l("Summary in English"), _l("The English summary"), 500,
+                       "en")
+    description_nl = _text(TextAreaField, _l("Description in Dutch"),
+                           _l("The Dutch description"), 20_000, "nl")
+    description_en = _text(TextAreaField, _l("Description in English"),
+                           _l("The English description"), 20_000, "en")
     topic_id = SelectField(_l("Topic"), coerce=_topic_id,
                            validators=[DataRequired(_l("Choose a topic."))])
     starts_at = BrusselsDateTimeField(
@@ -131,14 +163,20 @@ class EventForm(FlaskForm):
                            "for example https://example.org/stream.")),
         ],
     )
-    public_transport = TextAreaField(_l("By public transport"), filters=[_strip],
-                                     validators=[Length(max=2000)])
-    bike = TextAreaField(_l("By bike"), filters=[_strip], validators=[Length(max=2000)])
+    public_transport_nl = _text(TextAreaField, _l("By public transport, in Dutch"),
+                                _l("This text"), 2000, "nl")
+    public_transport_en = _text(TextAreaField, _l("By public transport, in English"),
+                                _l("This text"), 2000, "en")
+    bike_nl = _text(TextAreaField, _l("By bike, in Dutch"), _l("This text"), 2000, "nl")
+    bike_en = _text(TextAreaField, _l("By bike, in English"), _l("This text"), 2000, "en")
     step_free = BooleanField(_l("Step-free access"))
     hearing_loop = BooleanField(_l("Hearing loop"))
     sign_language_on_request = BooleanField(_l("Flemish Sign Language interpretation on request"))
-    accessibility_notes = TextAreaField(_l("Other accessibility information"), filters=[_strip],
-                                        validators=[Length(max=2000)])
+    accessibility_notes_nl = _text(TextAreaField, _l("Other accessibility information, in Dutch"),
+                                   _l("This text"), 2000, "nl")
+    accessibility_notes_en = _text(
+        TextAreaField, _l("Other accessibility information, in English"), _l("This text"), 2000,
+        "en")
     contact_service_nl = StringField(_l("Organising service (Dutch)"), filters=[_strip],
                                      validators=[Length(max=200)])
     contact_service_en = StringField(_l("Organising service (English)"), filters=[_strip],
@@ -199,10 +237,8 @@ class EventForm(FlaskForm):
         """Return what the organiser typed as service input, with times in UTC."""
         emails = [e for e in re.split(r"[\s,;]+", self.organiser_emails.data or "") if e]
         return EventDetails(
-            title=self.title.data,
+            **{name: getattr(self, name).data or None for name in TEXT_COLUMNS},
             slug=self.slug.data or None,
-            summary=self.summary.data,
-            description=self.description.data or "",
             topic_id=self.topic_id.data,
             starts_at=to_utc(self.starts_at.data),
             ends_at=to_utc(self.ends_at.data),
@@ -210,12 +246,9 @@ class EventForm(FlaskForm):
             venue_name=self.venue_name.data or None,
             address=self.address.data or None,
             online_url=self.online_url.data or None,
-            public_transport=self.public_transport.data or None,
-            bike=self.bike.data or None,
             step_free=self.step_free.data,
             hearing_loop=self.hearing_loop.data,
             sign_language_on_request=self.sign_language_on_request.data,
-            accessibility_notes=self.accessibility_notes.data or None,
             contact_service_nl=self.contact_service_nl.data or None,
             contact_service_en=self.contact_service_en.data or None,
             contact_email=(self.contact_email.data or "").lower() or None,
@@ -235,10 +268,8 @@ class EventForm(FlaskForm):
 def form_data(event: Event) -> dict:
     """Return an event's values as the form shows them (times in Brussels)."""
     return {
-        "title": event.title,
+        **{name: getattr(event, name) for name in TEXT_COLUMNS},
         "slug": event.slug,
-        "summary": event.summary,
-        "description": event.description,
         "topic_id": event.topic_id,
         "starts_at": to_local(event.starts_at),
         "ends_at": to_local(event.ends_at),
@@ -246,12 +277,9 @@ def form_data(event: Event) -> dict:
         "venue_name": event.venue_name,
         "address": event.address,
         "online_url": event.online_url,
-        "public_transport": event.public_transport,
-        "bike": event.bike,
         "step_free": event.step_free,
         "hearing_loop": event.hearing_loop,
         "sign_language_on_request": event.sign_language_on_request,
-        "accessibility_notes": event.accessibility_notes,
         "contact_service_nl": event.contact_service_nl,
         "contact_service_en": event.contact_service_en,
         "contact_email": event.contact_email,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.images.models import Image
-from participation.localized import Bilingual
+from participation.localized import Bilingual, localized_field
 from participation.places.models import Venue
 
 
@@ -50,6 +50,7 @@ class Topic(Bilingual, db.Model):
     """What an event is about: the European Green Deal, the EU climate plan, ..."""
 
     __tablename__ = "topics"
+    BILINGUAL_FIELDS = ("name", "description")
     cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,8 +68,21 @@ class Topic(Bilingual, db.Model):
     image: Mapped[Image | None] = relationship(lazy="joined")
 
 
+def _in_a_language(field: str) -> sa.CheckConstraint:
+    """A text that must be written in at least one of the two languages."""
+    return sa.CheckConstraint(
+        f"coalesce({field}_nl, '') <> '' OR coalesce({field}_en, '') <> ''",
+        name=f"{field}_in_a_language",
+    )
+
+
 class Event(Bilingual, db.Model):
     """A small-scale public event where residents get a say."""
+
+    #: What residents read, each in Dutch and/or English (``title_nl``, ``title_en``, ...).
+    BILINGUAL_FIELDS = (
+        "title", "summary", "description", "public_transport", "bike", "accessibility_notes",
+    )
 
     __tablename__ = "events"
     #: Page cache (see participation/core/page_cache.py): a query on events shows which events
@@ -106,20 +120,33 @@ class Event(Bilingual, db.Model):
             "OR registration_closes_at > registration_opens_at",
             name="registration_window",
         ),
+        _in_a_language("title"),
+        _in_a_language("summary"),
         sa.CheckConstraint(
             "confirm_within_hours IS NULL OR confirm_within_hours BETWEEN 1 AND 168",
             name="confirm_within_hours_range",
         ),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_topic_id_starts_at", "topic_id", "starts_at"),
+        # Search looks for words anywhere in the text: trigrams make that fast on PostgreSQL
+        # (the pg_trgm extension is created by the migration and before create_all).
+        sa.Index(
+            "ix_events_search_text_trgm", "search_text",
+            postgresql_using="gin", postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    summary: Mapped[str] = mapped_column(sa.String(500))
+    # Organisers write each text in Dutch, English or both; readers get theirs or the other
+    # one, marked with ``lang`` (see participation.localized).
+    title_nl: Mapped[str | None] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    summary_nl: Mapped[str | None] = mapped_column(sa.String(500))
+    summary_en: Mapped[str | None] = mapped_column(sa.String(500))
     #: Markdown; rendered and sanitised on display.
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description_nl: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="RESTRICT"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -135,12 +162,16 @@ class Event(Bilingual, db.Model):
     address: Mapped[str | None] = mapped_column(sa.String(300))
     #: Link for online events (or a hybrid stream).
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
-    public_transport: Mapped[str | None] = mapped_column(sa.Text)
-    bike: Mapped[str | None] = mapped_column(sa.Text)
+    public_transport_nl: Mapped[str | None] = mapped_column(sa.Text)
+    public_transport_en: Mapped[str | None] = mapped_column(sa.Text)
+    bike_nl: Mapped[str | None] = mapped_column(sa.Text)
+    bike_en: Mapped[str | None] = mapped_column(sa.Text)
     step_free: Mapped[bool] = flag()
     hearing_loop: Mapped[bool] = flag()
     sign_language_on_request: Mapped[bool] = flag()
-    accessibility_notes: Mapped[str | None] = mapped_column(sa.Text)
+    accessibility_notes_nl: Mapped[str | None] = mapped_column(sa.Text)
+    accessibility_notes_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: The language spoken at the event: a fact of its own, apart from the texts' languages.
     language: Mapped[EventLanguage] = mapped_column(
         value_enum(EventLanguage, "event_language"), default=EventLanguage.DUTCH, index=True
     )
@@ -175,6 +206,19 @@ class Event(Bilingual, db.Model):
     cancelled_at: Mapped[datetime | None]
     #: When participants were invited to give feedback after the event (sent once).
     feedback_invites_sent_at: Mapped[datetime | None]
+    #: Kept by participation.events.search on every flush: titles, and every word search
+    #: looks at (texts in both languages, venue, topic names, titles of the actions
+    #: discussed), lowercased and without accents.
+    search_title: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    # Read-only: the text in the reader's language (else the other), for code that displays.
+    title = localized_field()
+    summary = localized_field()
+    description = localized_field()
+    public_transport = localized_field()
+    bike = localized_field()
+    accessibility_notes = localized_field()
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
     venue: Mapped[Venue | None] = relationship(lazy="joined")
@@ -224,3 +268,10 @@ class Event(Bilingual, db.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return "closed"
         return "open"
+
+
+# The trigram index on ``search_text`` needs pg_trgm; migrations create it too.
+sa.event.listen(
+    Event.__table__, "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

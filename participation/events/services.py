@@ -12,6 +12,7 @@ from participation.core.errors import NotFound
 from participation.core.i18n import brussels_day_start
 from participation.core.pagination import Page
 from participation.database import utcnow
+from participation.events import search
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.places.models import Venue
@@ -68,15 +69,8 @@ def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.
             Event.status == EventStatus.PUBLISHED,
             sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
         )
-    if flt.q:
-        pattern = "%" + _escape_like(flt.q.strip()[:100]) + "%"
-        query = query.where(
-            sa.or_(
-                Event.title.ilike(pattern, escape="\\"),
-                Event.summary.ilike(pattern, escape="\\"),
-                Event.venue_name.ilike(pattern, escape="\\"),
-            )
-        )
+    for word in search.query_words(flt.q):
+        query = query.where(Event.search_text.like(_contains(word), escape="\\"))
     if flt.district:
         query = query.where(
             Event.venue_id.in_(sa.select(Venue.id).where(Venue.district == flt.district))
@@ -95,8 +89,18 @@ def _languages_matching(language: EventLanguage) -> list[EventLanguage]:
     return [language, EventLanguage.BILINGUAL]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _contains(word: str) -> str:
+    """A LIKE pattern for a folded word anywhere in the text."""
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _order(flt: EventFilter) -> list:
+    """Soonest first; with a query, events whose title holds every word come first."""
+    words = search.query_words(flt.q)
+    if not words:
+        return [Event.starts_at, Event.id]
+    in_title = sa.and_(*(Event.search_title.like(_contains(w), escape="\\") for w in words))
+    return [sa.case((in_title, 0), else_=1), Event.starts_at, Event.id]
 
 
 def find_events(flt: EventFilter, page: int = 1, per_page: int = 12) -> Page:
@@ -107,7 +111,7 @@ def find_events(flt: EventFilter, page: int = 1, per_page: int = 12) -> Page:
     # One round trip: the page and, beside each row, how many rows match in all.
     rows = db.session.execute(
         query.add_columns(sa.func.count().over().label("total"))
-        .order_by(Event.starts_at, Event.id)
+        .order_by(*_order(flt))
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

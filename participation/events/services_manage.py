@@ -37,26 +37,36 @@ class EventError(DomainError):
 
 @dataclass
 class EventDetails:
-    """Everything an organiser fills in about an event; datetimes are aware (UTC)."""
+    """Everything an organiser fills in about an event; datetimes are aware (UTC).
 
-    title: str
-    summary: str
+    Texts come in Dutch (``_nl``), English (``_en``) or both; title and summary need at
+    least one language.
+    """
+
     topic_id: int
     starts_at: datetime
     ends_at: datetime
+    title_nl: str | None = None
+    title_en: str | None = None
+    summary_nl: str | None = None
+    summary_en: str | None = None
     slug: str | None = None
-    description: str = ""
+    description_nl: str | None = None
+    description_en: str | None = None
     #: A venue record; its name, address and access facts replace the typed ones.
     venue_id: int | None = None
     venue_name: str | None = None
     address: str | None = None
     online_url: str | None = None
-    public_transport: str | None = None
-    bike: str | None = None
+    public_transport_nl: str | None = None
+    public_transport_en: str | None = None
+    bike_nl: str | None = None
+    bike_en: str | None = None
     step_free: bool = False
     hearing_loop: bool = False
     sign_language_on_request: bool = False
-    accessibility_notes: str | None = None
+    accessibility_notes_nl: str | None = None
+    accessibility_notes_en: str | None = None
     contact_service_nl: str | None = None
     contact_service_en: str | None = None
     contact_email: str | None = None
@@ -130,11 +140,24 @@ def unique_slug(base: str, exclude_id: int | None = None) -> str:
     return candidate
 
 
+#: Every text column of an event, in both languages.
+TEXT_COLUMNS = tuple(f"{f}_{lang}" for f in Event.BILINGUAL_FIELDS for lang in ("nl", "en"))
+
+
 def _check_rules(details: EventDetails) -> None:
-    if not is_single_line(details.title):
-        raise EventError(
-            _l("Write the title on one line, without special control characters."), field="title"
-        )
+    for name in TEXT_COLUMNS:  # an empty text is no text: the other language is shown
+        setattr(details, name, (getattr(details, name) or "").strip() or None)
+    if not (details.title_nl or details.title_en):
+        raise EventError(_l("Enter a title, in Dutch, English or both."), field="title_nl")
+    if not (details.summary_nl or details.summary_en):
+        raise EventError(_l("Enter a short summary, in Dutch, English or both."),
+                         field="summary_nl")
+    for name in ("title_nl", "title_en"):
+        if getattr(details, name) and not is_single_line(getattr(details, name)):
+            raise EventError(
+                _l("Write the title on one line, without special control characters."),
+                field=name,
+            )
     if details.ends_at <= details.starts_at:
         raise EventError(_l("The end must be after the start."), field="ends_at")
     opens, closes = details.registration_opens_at, details.registration_closes_at
@@ -169,7 +192,7 @@ def _resolve_slug(details: EventDetails, event: Event | None) -> str:
         return slug
     if event is not None:
         return event.slug
-    return unique_slug(slugify(details.title), exclude)
+    return unique_slug(slugify(details.title_nl or details.title_en or ""), exclude)
 
 
 def _resolve_organisers(emails: list[str], by: User) -> list[User]:
@@ -208,9 +231,9 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
     event.slug = _resolve_slug(details, event if event.id else None)
     event.organisers = _resolve_organisers(details.organiser_emails, by)
     for name in (
-        "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
-        "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
-        "sign_language_on_request", "accessibility_notes", "language",
+        *TEXT_COLUMNS, "topic_id", "starts_at", "ends_at", "venue_name",
+        "address", "online_url", "step_free", "hearing_loop",
+        "sign_language_on_request", "language",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
         "places_per_organisation", "confirm_within_hours",
         *CONTACT_FIELDS,
@@ -299,9 +322,9 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         registration_paused=False,
     )
     for name in (
-        "title", "summary", "description", "topic_id", "starts_at", "ends_at", "venue_name",
-        "address", "online_url", "public_transport", "bike", "step_free", "hearing_loop",
-        "sign_language_on_request", "accessibility_notes", "language", "capacity",
+        *TEXT_COLUMNS, "topic_id", "starts_at", "ends_at", "venue_name",
+        "address", "online_url", "step_free", "hearing_loop",
+        "sign_language_on_request", "language", "capacity",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
         "places_per_organisation", "confirm_within_hours",
         *CONTACT_FIELDS,

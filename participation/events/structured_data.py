@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from participation.events.models import Event, EventStatus
+from participation.localized import Text, current_language
+
+
+def _value(text: Text) -> str | dict:
+    """A string in the document's language, or a value tagged with its own language."""
+    if text.lang == current_language():
+        return text.value
+    return {"@value": text.value, "@language": text.lang}
 
 
 def event_json_ld(event: Event, url: str) -> dict:
-    """Describe the event as schema.org JSON-LD."""
+    """Describe the event as schema.org JSON-LD.
+
+    Strings are in the page's language (the context's ``@language``); a text only written
+    in the other language carries its own ``@language``. ``inLanguage`` is the language
+    spoken at the event.
+    """
     data: dict = {
-        "@context": "https://schema.org",
+        "@context": ["https://schema.org", {"@language": current_language()}],
         "@type": "Event",
-        "name": event.title,
-        "description": event.summary,
+        "name": _value(event.text("title")),
+        "description": _value(event.text("summary")),
         "startDate": event.starts_at.isoformat(),
         "endDate": event.ends_at.isoformat(),
         "url": url,

@@ -28,10 +28,13 @@ def copy_onto(event: Event, venue: Venue | None) -> None:
 def update_venue(venue: Venue, details: places.VenueDetails) -> Venue:
     """Change a venue; every event held there shows the new facts (and calendars update)."""
     places.update_venue(venue, details)
-    values = {column: getattr(venue, attribute) for column, attribute in COPIED.items()}
-    db.session.execute(
-        sa.update(Event).where(Event.venue_id == venue.id).values(**values, updated_at=utcnow())
-    )
+    # Through the ORM, one event at a time: the search texts (events.search) are refreshed on
+    # flush, so the catalogue search finds an event by its venue's new name.
+    now = utcnow()
+    for event in db.session.scalars(sa.select(Event).where(Event.venue_id == venue.id)):
+        for column, attribute in COPIED.items():
+            setattr(event, column, getattr(venue, attribute))
+        event.updated_at = now
     return venue
 
 

@@ -19,6 +19,7 @@ from participation.events.models import Event
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionStatus, Stance
+from participation.localized import sql_pick
 from participation.policy.models import PolicyAction, Priority
 
 #: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
@@ -135,9 +136,7 @@ def pseudonymiser():
 
 
 def _title(language: str):
-    if language == "en":
-        return sa.func.coalesce(PolicyAction.title_en, PolicyAction.title_nl)
-    return PolicyAction.title_nl
+    return sql_pick(PolicyAction, "title", language)
 
 
 def small_groups(flt: OpinionFilter, column) -> set:
@@ -170,7 +169,8 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
-        Event.title.label("event_title"), Opinion.stance, Opinion.body, Opinion.locale,
+        sql_pick(Event, "title", language).label("event_title"), Opinion.stance, Opinion.body,
+        Opinion.locale,
         Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
         Opinion.postcode, Opinion.age_band,
     ]

@@ -19,7 +19,8 @@ def queue_feedback_invitation(registration: Registration, event: Event) -> Outbo
     return queue_mail(
         "feedback_invitation",
         registration.email,
-        _l("What did you think? Give your opinion after %(event)s", event=event.title),
+        _l("What did you think? Give your opinion after %(event)s",
+           event=event.t("title", registration.locale)),
         registration.locale,
         {"name": registration.name, "event": event, "actions": actions},
     )

@@ -430,9 +430,15 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
 # --- closing the loop: staff report back on an action, residents who spoke are told -------
 
 
-def post_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
-    """Report back on an action, set its status and progress, and tell the residents who spoke."""
-    update = policy_services.add_update(staff, action, body, status, progress)
+def post_update(staff, action: PolicyAction, body_nl: str | None, status, progress: int,
+                *, body_en: str | None = None) -> ActionUpdate:
+    """Report back on an action, set its status and progress, and tell the residents who spoke
+    and those who follow it.
+
+    ``body_nl`` and ``body_en`` are the Dutch and English text; one of them may be empty.
+    """
+    update = policy_services.add_update(staff, action, body_nl, status, progress,
+                                        body_en=body_en)
     recipients = update_mail_recipients(action)
     for user, scope in recipients:
         queue_update_mail(user, action, update, scope)

@@ -41,8 +41,10 @@ class Dataset:
 
 EVENT_COLUMNS = [
     Column("slug", _l("Short name of the event, part of its web address")),
-    Column("title", _l("Title of the event")),
-    Column("summary", _l("Summary of the event")),
+    Column("title_nl", _l("Title of the event in Dutch (empty when only in English)")),
+    Column("title_en", _l("Title of the event in English (empty when only in Dutch)")),
+    Column("summary_nl", _l("Summary of the event in Dutch")),
+    Column("summary_en", _l("Summary of the event in English")),
     Column("topic", _l("Topic of the event, as its short name")),
     Column("starts_at", _l("Start, in UTC (ISO 8601)")),
     Column("ends_at", _l("End, in UTC (ISO 8601)")),
@@ -111,8 +113,10 @@ def event_rows() -> Iterator[dict]:
     for event in events:
         yield {
             "slug": event.slug,
-            "title": event.title,
-            "summary": event.summary,
+            "title_nl": event.title_nl,
+            "title_en": event.title_en,
+            "summary_nl": event.summary_nl,
+            "summary_en": event.summary_en,
             "topic": event.topic.slug,
             "starts_at": event.starts_at,
             "ends_at": event.ends_at,

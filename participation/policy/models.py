@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
-from participation.localized import Bilingual
+from participation.localized import Bilingual, localized_field
 
 
 class ActionStatus(enum.StrEnum):
@@ -23,6 +23,7 @@ class PolicyDocument(Bilingual, db.Model):
     """A plan residents are asked about: Ghent's policy note, the Green Deal, ..."""
 
     __tablename__ = "policy_documents"
+    BILINGUAL_FIELDS = ("issuer", "title", "summary")
     cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,7 @@ class Priority(Bilingual, db.Model):
     """A top priority of the city's note, or a chapter of another plan."""
 
     __tablename__ = "priorities"
+    BILINGUAL_FIELDS = ("title", "summary")
     cache_query_tags = ("reference",)  # changes rarely; any change drops every page
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +72,7 @@ class Priority(Bilingual, db.Model):
 class PolicyAction(Bilingual, db.Model):
     """One concrete action of a plan; residents give their opinion on it."""
 
+    BILINGUAL_FIELDS = ("title", "summary")
     __tablename__ = "policy_actions"
     cache_query_tags = ("actions",)
 
@@ -110,10 +113,17 @@ class PolicyAction(Bilingual, db.Model):
     )
 
 
-class ActionUpdate(db.Model):
+class ActionUpdate(Bilingual, db.Model):
     """What the city reports back on an action: closing the loop."""
 
     __tablename__ = "action_updates"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "coalesce(body_nl, '') <> '' OR coalesce(body_en, '') <> ''",
+            name="body_in_a_language",
+        ),
+    )
+    BILINGUAL_FIELDS = ("body",)
     cache_query_tags = ("actions",)
 
     def cache_tags(self, changed: set[str] | None) -> set[str]:
@@ -125,7 +135,9 @@ class ActionUpdate(db.Model):
         sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(sa.Text)
+    #: Staff write what the city did in Dutch, English or both.
+    body_nl: Mapped[str | None] = mapped_column(sa.Text)
+    body_en: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[ActionStatus] = mapped_column(value_enum(ActionStatus, "update_status"))
     progress: Mapped[int] = mapped_column(
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name="update_progress_percent")
@@ -133,6 +145,9 @@ class ActionUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     action: Mapped[PolicyAction] = relationship(back_populates="updates")
+
+    #: Read-only: the text in the reader's language, else the other one.
+    body = localized_field()
 
 
 class Follow(db.Model):

@@ -93,17 +93,23 @@ def _require_staff(user) -> None:
         raise PolicyError(_("Only policy staff can change policy actions."))
 
 
-def add_update(staff, action: PolicyAction, body: str, status, progress: int) -> ActionUpdate:
+def add_update(staff, action: PolicyAction, body_nl: str | None, status, progress: int,
+               *, body_en: str | None = None) -> ActionUpdate:
     """Report back on an action and set its status and progress.
 
-    ``participation.feedback.services.post_update`` also tells the residents who spoke.
+    The text may be written in Dutch, English or both; each resident reads their language
+    when it is there. ``participation.feedback.services.post_update`` also tells the
+    residents who spoke.
     """
     _require_staff(staff)
-    text = (body or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise PolicyError(_("Write what the city did."), "body")
-    if len(text) > UPDATE_MAX_LENGTH:
-        raise PolicyError(_("Write at most %(max)d characters.", max=UPDATE_MAX_LENGTH), "body")
+    texts = {}
+    for name, body in (("body", body_nl), ("body_en", body_en)):
+        text = (body or "").replace("\r\n", "\n").strip()
+        if len(text) > UPDATE_MAX_LENGTH:
+            raise PolicyError(_("Write at most %(max)d characters.", max=UPDATE_MAX_LENGTH), name)
+        texts[name] = text or None
+    if not texts["body"] and not texts["body_en"]:
+        raise PolicyError(_("Write what the city did, in Dutch, English or both."), "body")
     try:
         status = ActionStatus(status)
     except ValueError:
@@ -111,7 +117,8 @@ def add_update(staff, action: PolicyAction, body: str, status, progress: int) ->
     if progress is None or not 0 <= int(progress) <= 100:
         raise PolicyError(_("Give the progress as a number from 0 to 100."), "progress")
     update = ActionUpdate(
-        action=action, author_id=staff.id, body=text, status=status, progress=int(progress)
+        action=action, author_id=staff.id, body_nl=texts["body"], body_en=texts["body_en"],
+        status=status, progress=int(progress),
     )
     db.session.add(update)
     action.status = status

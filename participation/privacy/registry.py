@@ -309,15 +309,18 @@ REGISTRY: tuple[Table, ...] = (
         "action_updates", owner="the staff member who wrote it",
         purpose="the city's report on an action", retention="as long as the action",
         links=("author_id",),
-        other=("id", "action_id", "author_id", "body", "status", "progress", "created_at"),
+        other=("id", "action_id", "author_id", "body_nl", "body_en", "status", "progress",
+               "created_at"),
     ),
     Table(
         "events", owner="nobody (public information)", purpose="the catalogue",
         retention="as long as the platform",
         other=tuple(
-            "id slug title summary description topic_id starts_at ends_at venue_name address "
-            "online_url public_transport bike step_free hearing_loop sign_language_on_request "
-            "accessibility_notes language capacity registration_opens_at registration_closes_at "
+            "id slug title_nl title_en summary_nl summary_en description_nl description_en "
+            "topic_id starts_at ends_at venue_name address online_url public_transport_nl "
+            "public_transport_en bike_nl bike_en step_free hearing_loop sign_language_on_request "
+            "accessibility_notes_nl accessibility_notes_en search_title search_text "
+            "language capacity registration_opens_at registration_closes_at "
             "registration_paused confirm_within_hours status confirmed_count waiting_count "
             "companions_allowed places_per_organisation "
             "created_at updated_at "

@@ -97,12 +97,12 @@ class MessageForm(FlaskForm):
         # Preselected, so that a first "Show a preview" never fails for want of a choice.
         default="confirmed",
     )
-    subject = StringField(_l("Subject"), filters=[_strip],
-                          validators=[DataRequired(_l("Enter a subject.")), Length(max=200)])
-    body = TextAreaField(
-        _l("Message"), filters=[_strip],
-        validators=[DataRequired(_l("Enter the message.")), Length(max=10_000)],
-    )
+    # Dutch, English or both: each registrant reads their language, or else the other.
+    subject = StringField(_l("Subject in Dutch"), filters=[_strip], render_kw={"lang": "nl"})
+    body = TextAreaField(_l("Message in Dutch"), filters=[_strip], render_kw={"lang": "nl"})
+    subject_en = StringField(_l("Subject in English"), filters=[_strip],
+                             render_kw={"lang": "en"})
+    body_en = TextAreaField(_l("Message in English"), filters=[_strip], render_kw={"lang": "en"})
 
 
 def _lines(text: str | None) -> list[str]:

@@ -41,7 +41,8 @@ def calendar_attachment(registration: Registration) -> Attachment:
     url = public_url("events.event_detail", slug=event.slug)
     # Only mails that give a place carry it, so the online link may go in.
     return Attachment(f"{event.slug}.ics", "text/calendar",
-                      event_calendar(event, url, with_online_link=True))
+                      event_calendar(event, url, reader=registration.locale,
+                                     with_online_link=True))
 
 
 def qr_code_png(code: str) -> bytes:
@@ -63,6 +64,11 @@ def _place_attachments(registration: Registration) -> list[Attachment]:
     ]
 
 
+def _title(registration: Registration) -> str:
+    """The event's title in the registrant's language (or else the other one)."""
+    return registration.event.t("title", registration.locale)
+
+
 def _send(kind: str, registration: Registration, subject, attachments=(), **extra):
     return queue_mail(
         kind,
@@ -79,7 +85,7 @@ def registration_confirmed(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_confirmed",
         registration,
-        _l("Your place at %(title)s is confirmed", title=registration.event.title),
+        _l("Your place at %(title)s is confirmed", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -89,7 +95,7 @@ def waiting_list_notice(registration: Registration, position: int) -> OutboxMess
     return _send(
         "registration_waiting",
         registration,
-        _l("You are on the waiting list for %(title)s", title=registration.event.title),
+        _l("You are on the waiting list for %(title)s", title=_title(registration)),
         position=position,
     )
 
@@ -99,7 +105,7 @@ def promoted(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_promoted",
         registration,
-        _l("A place came free: you can come to %(title)s", title=registration.event.title),
+        _l("A place came free: you can come to %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -110,7 +116,7 @@ def group_changed(registration: Registration, by_registrant: bool = False) -> Ou
     return _send(
         "registration_group_changed",
         registration,
-        _l("Your registration for %(title)s has changed", title=registration.event.title),
+        _l("Your registration for %(title)s has changed", title=_title(registration)),
         by_registrant=by_registrant,
     )
 
@@ -120,7 +126,7 @@ def cancellation_receipt(registration: Registration, by_organiser: bool = False)
     return _send(
         "registration_cancelled",
         registration,
-        _l("Your registration for %(title)s is cancelled", title=registration.event.title),
+        _l("Your registration for %(title)s is cancelled", title=_title(registration)),
         by_organiser=by_organiser,
     )
 
@@ -130,7 +136,7 @@ def event_cancelled(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_event_cancelled",
         registration,
-        _l("Cancelled: %(title)s", title=registration.event.title),
+        _l("Cancelled: %(title)s", title=_title(registration)),
         events_url=public_url("events.event_list"),
     )
 
@@ -140,7 +146,7 @@ def reminder(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_reminder",
         registration,
-        _l("Reminder: %(title)s", title=registration.event.title),
+        _l("Reminder: %(title)s", title=_title(registration)),
         _place_attachments(registration),
     )
 
@@ -150,7 +156,7 @@ def released(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_released",
         registration,
-        _l("Your registration for %(title)s was not confirmed", title=registration.event.title),
+        _l("Your registration for %(title)s was not confirmed", title=_title(registration)),
     )
 
 
@@ -159,5 +165,5 @@ def manage_link_again(registration: Registration) -> OutboxMessage:
     return _send(
         "registration_link",
         registration,
-        _l("You are already registered for %(title)s", title=registration.event.title),
+        _l("You are already registered for %(title)s", title=_title(registration)),
     )

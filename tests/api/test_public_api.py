@@ -98,6 +98,65 @@ def test_api_never_returns_personal_data(client, make_event, make_user):
     assert "organiser.private@example.org" not in body
 
 
+def test_texts_come_in_the_requested_language_with_both_versions(client, openapi, make_event):
+    event = make_event(title_nl="Klimaatavond", title_en="Climate evening",
+                       summary_nl="Alleen in het Nederlands.")
+    db.session.commit()
+    english = client.get(f"/api/v1/events/{event.slug}", headers={"Accept-Language": "en"})
+    assert english.headers["Content-Language"] == "en"
+    assert "Accept-Language" in english.headers["Vary"]
+    data = english.get_json()
+    assert_matches(openapi, "EventDetail", data)
+    assert data["title"] == "Climate evening"
+    # Not written in English: the Dutch text, and the API says which language it is in.
+    assert data["summary"] == "Alleen in het Nederlands."
+    assert data["text_languages"]["title"] == "en"
+    assert data["text_languages"]["summary"] == "nl"
+    assert data["translations"]["nl"]["title"] == "Klimaatavond"
+    assert data["translations"]["en"]["summary"] is None
+
+    dutch = client.get(f"/api/v1/events/{event.slug}").get_json()
+    assert dutch["title"] == "Klimaatavond" and dutch["text_languages"]["title"] == "nl"
+
+
+def test_the_lang_parameter_wins_over_accept_language(client, openapi, make_event, make_action):
+    make_event(title_nl="Klimaatavond", title_en="Climate evening", summary_nl="Samen")
+    make_action(code="K01", title_nl="Klimaatplan", title_en="Climate plan")
+    db.session.commit()
+    listed = client.get("/api/v1/events?lang=en", headers={"Accept-Language": "nl"})
+    assert listed.headers["Content-Language"] == "en"
+    assert_matches(openapi, "EventPage", listed.get_json())
+    assert listed.get_json()["items"][0]["title"] == "Climate evening"
+    actions = client.get("/api/v1/actions?lang=en").get_json()
+    assert_matches(openapi, "ActionList", actions)
+    assert actions["items"][0]["title"] == "Climate plan"
+    assert actions["items"][0]["translations"]["nl"]["title"] == "Klimaatplan"
+    bad = client.get("/api/v1/actions?lang=fr")
+    assert bad.status_code == 400 and "lang" in bad.get_json()["error"]
+
+
+def test_an_update_gives_its_text_in_both_languages(client, openapi, make_action, make_user):
+    from participation.accounts.models import Role
+    from participation.policy import services as policy
+
+    action = make_action(code="U01")
+    staff = make_user(roles=(Role.STAFF,))
+    policy.add_update(staff, action, "Gestart.", "in_progress", 20, body_en="Started.")
+    db.session.commit()
+    data = client.get("/api/v1/actions/U01?lang=en").get_json()
+    assert_matches(openapi, "ActionDetail", data)
+    [update] = data["updates"]
+    assert update["text"] == "Started." and update["text_languages"] == {"text": "en"}
+    assert update["translations"] == {"nl": {"text": "Gestart."}, "en": {"text": "Started."}}
+
+
+def test_the_openapi_document_describes_the_reader_language(openapi):
+    operation = openapi["paths"]["/events"]["get"]
+    names = {(p["in"], p["name"]) for p in operation["parameters"]}
+    assert ("query", "lang") in names and ("header", "Accept-Language") in names
+    assert "translations" in openapi["components"]["schemas"]["EventSummary"]["required"]
+
+
 def test_event_detail_describes_the_registration_form(client, openapi, make_event):
     event = make_event(companions_allowed=2)
     plain = make_event()

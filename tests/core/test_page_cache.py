@@ -62,7 +62,7 @@ def test_committed_change_shows_on_the_next_request(client, make_event):
     event = make_event(title="Old title")
     db.session.commit()
     assert "Old title" in client.get(f"/events/{event.slug}").get_data(as_text=True)
-    event.title = "New title"
+    event.title_nl = "New title"
     db.session.commit()
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "New title" in page
@@ -73,7 +73,7 @@ def test_change_made_with_an_update_statement_shows_on_the_next_request(client, 
     event = make_event(title="Before the update")
     db.session.commit()
     client.get(f"/events/{event.slug}")
-    db.session.execute(sa.update(Event).where(Event.id == event.id).values(title="After it"))
+    db.session.execute(sa.update(Event).where(Event.id == event.id).values(title_nl="After it"))
     db.session.commit()
     assert "After it" in client.get(f"/events/{event.slug}").get_data(as_text=True)
 
@@ -125,7 +125,7 @@ class TestAcrossProcesses:
         client.get(f"/events/{event.slug}")
         # Another process: a plain connection that notifies, as the ORM hooks do on commit.
         with psycopg.connect(_conninfo()) as other:
-            other.execute("UPDATE events SET title = 'Changed elsewhere' WHERE id = %s",
+            other.execute("UPDATE events SET title_nl = 'Changed elsewhere' WHERE id = %s",
                           (event.id,))
             other.execute("NOTIFY participation_content")
             page = _as_new_request(client, f"/events/{event.slug}")

@@ -17,7 +17,7 @@ from participation.registrations import services as registrations
 def title_in_database(event_id: int) -> str:
     db.session.rollback()
     with db.engine.connect() as conn:
-        return conn.execute(sa.select(Event.title).where(Event.id == event_id)).scalar_one()
+        return conn.execute(sa.select(Event.title_nl).where(Event.id == event_id)).scalar_one()
 
 
 def test_an_event_update_that_fails_on_capacity_leaves_the_old_title(make_event, make_user):
@@ -28,7 +28,7 @@ def test_an_event_update_that_fails_on_capacity_leaves_the_old_title(make_event,
     db.session.commit()
     event_id = event.id
     details = EventDetails(
-        title="New title", summary=event.summary, topic_id=event.topic_id,
+        title_nl="New title", summary_nl=event.summary, topic_id=event.topic_id,
         starts_at=event.starts_at, ends_at=event.ends_at, venue_name=event.venue_name,
         capacity=1, organiser_emails=[organiser.email],
     )
@@ -46,7 +46,7 @@ def test_begin_write_refuses_unsaved_changes_instead_of_committing_them(make_eve
     db.session.commit()
     event_id = event.id
 
-    event.title = "Changed before the write began"
+    event.title_nl = "Changed before the write began"
     with pytest.raises(UnsavedWritesError):
         begin_write(db.session())
     db.session.rollback()
@@ -60,7 +60,7 @@ def test_begin_write_goes_on_in_a_transaction_that_already_wrote_without_committ
     event = make_event(title="Flushed")  # flushed, not committed
     event_id = event.id
     begin_write(db.session())
-    event.title = "Changed after"
+    event.title_nl = "Changed after"
     db.session.flush()
     db.session.rollback()
 

@@ -189,7 +189,7 @@ class HtmlChecker:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    # Java starts slowly on a loaded 2-core machine (it missed one minute at load 23).
+    # Java takes over a minute to start on a loaded two-core machine (measured 69 s).
     def wait_until_ready(self, process: subprocess.Popen, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -200,8 +200,7 @@ class HtmlChecker:
                 return
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
-        pytest.fail("The HTML checker (vnu.jar) did not start within three minutes.",
-                    pytrace=False)
+        pytest.fail("The HTML checker (vnu.jar) did not start within three minutes.", pytrace=False)
 
     def errors(self, html: str) -> list[dict]:
         request = urllib.request.Request(

@@ -60,7 +60,8 @@ def test_resident_finds_an_event_by_filter_and_adds_it_to_the_calendar(browse, c
     assert download.suggested_filename == "green-deal-evening.ics"
     calendar = download.path().read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in calendar
-    assert "SUMMARY:Green Deal evening" in calendar
+    # The title carries the language it is written in (RFC 5545 LANGUAGE).
+    assert re.search(r"^SUMMARY(;LANGUAGE=\w+)?:Green Deal evening\r?$", calendar, re.M)
 
 
 def test_filter_errors_are_summarised_and_linked_to_their_field(browse, catalogue):

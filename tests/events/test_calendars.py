@@ -31,7 +31,7 @@ def test_event_ics_parses_back_with_brussels_times_and_a_stable_uid(client, make
     assert first.walk("VTIMEZONE")[0]["TZID"] == "Europe/Brussels"
     assert "De Krook" in str(vevent["LOCATION"])
 
-    event.title = "Climate plan café (new room)"
+    event.title_nl = "Climate plan café (new room)"
     db.session.commit()
     [again] = parse(client.get(f"/events/{event.slug}.ics")).walk("VEVENT")
     assert again["UID"] == vevent["UID"]

@@ -34,7 +34,7 @@ def test_event_feed_lists_upcoming_published_events_with_stable_ids(client, make
     first_id = entry.findtext("a:id", namespaces=NS)
     assert entry.find("a:link", NS).get("href").endswith(f"/events/{kept.slug}")
     assert feed.find("a:link[@rel='self']", NS).get("href").endswith("/events/feed.atom")
-    kept.title = "Coming up (moved)"
+    kept.title_nl = kept.title_en = "Coming up (moved)"
     db.session.commit()
     [entry] = parse(client.get("/events/feed.atom")).findall("a:entry", NS)
     assert entry.findtext("a:id", namespaces=NS) == first_id
@@ -66,7 +66,7 @@ def test_action_feed_lists_the_citys_updates_and_survives_control_characters(
     client, make_action
 ):
     action = make_action(code="A08")
-    db.session.add(ActionUpdate(action=action, body="Budget approved\x0b.",
+    db.session.add(ActionUpdate(action=action, body_nl="Budget approved\x0b.",
                                 status=ActionStatus.IN_PROGRESS, progress=40))
     db.session.commit()
     feed = parse(client.get("/actions/A08/updates.atom"))

@@ -53,7 +53,7 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
-    def wait_ready(self, timeout: float = 20) -> WorkerProcess:
+    def wait_ready(self, timeout: float = 60) -> WorkerProcess:  # a loaded 2-core machine
         wait_until(lambda: "worker started" in self.output() or self.process.poll() is not None,
                    timeout, message="the worker did not start")
         assert self.process.poll() is None, self.output()

@@ -54,7 +54,7 @@ def test_an_update_without_text_or_with_bad_progress_is_refused(
                            data={"body": "", "status": "done", "progress": "140"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Write what the city did." in html and "from 0 to 100" in html
+    assert "Write what the city did, in Dutch, English or both." in html and "from 0 to 100" in html
     assert db.session.scalar(sa.select(sa.func.count(ActionUpdate.id))) == 0
 
 

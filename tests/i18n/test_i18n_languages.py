@@ -66,7 +66,8 @@ def test_dates_and_times_are_formatted_for_the_language_in_brussels_time(client,
     dutch = client.get("/events/maart").get_data(as_text=True)
     assert "dinsdag 5 maart 2030" in dutch and "19:00" in dutch and "21:00" in dutch
     english = client.get("/events/maart", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Tuesday, March 5, 2030" in english and "7:00" in english
+    # British English as read in Belgium: day before month, 24-hour clock.
+    assert "Tuesday, 5 March 2030, 19:00–21:00" in english
 
 
 def test_the_registration_mail_is_in_the_language_the_resident_registered_in(client, make_event):
@@ -110,10 +111,44 @@ def test_a_signed_in_resident_gets_pages_and_mails_in_their_own_language(
     assert mail.subject == "Your place at Avond is confirmed"
 
 
-def test_switching_language_while_signed_in_is_remembered_for_the_account(
+def test_switching_language_while_signed_in_never_changes_the_mail_language(
     client, login, make_user
 ):
     user = login(make_user(locale="nl"))
     client.get("/language/en?next=/")
     db.session.expire_all()
+    assert user.locale == "nl"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    # The switch says so, in the new page language, and points at the setting.
+    assert "Our mails to you stay in Dutch." in page
+    assert 'href="/account#profile-title"' in page
+
+
+def test_mails_follow_the_account_setting_not_the_page_language(
+    client, login, make_user, make_event
+):
+    make_event(slug="avond", title_nl="Avond", title_en="Evening", summary_nl="Samen",
+               summary_en="Together")
+    user = login(make_user(email="emma@example.org", name="Emma", locale="nl"))
+    client.get("/language/en?next=/")
+    client.post("/events/avond/register", data={**REGISTRATION, "email": user.email})
+    [mail] = mails_to("emma@example.org")
+    assert mail.subject == "Je plaats voor Avond is bevestigd"
+
+
+def test_the_mail_language_is_a_setting_of_the_account_page(client, login, make_user):
+    user = login(make_user(name="Emma", locale="nl"))
+    client.get("/language/en?next=/")
+    client.get("/")  # shows (and so clears) the switch's note
+    client.post("/account", data={"name": "Emma", "locale": "en"})
+    db.session.expire_all()
     assert user.locale == "en"
+    # Saving the mail language does not change the pages' language, chosen with the switch.
+    client.get("/language/nl?next=/")
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="nl">' in page and "Taal van onze mails" in page
+    assert "Onze mails aan jou blijven in het Engels." in page
+    client.post("/account", data={"name": "Emma", "locale": "en"})
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="nl">' in page and "Je gegevens zijn bewaard." in page

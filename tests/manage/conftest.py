@@ -29,10 +29,10 @@ def event_form(make_topic):
     def build(**overrides) -> dict:
         topic = overrides.pop("topic", None) or make_topic()
         data = {
-            "title": "Green Deal evening",
+            "title_nl": "Green Deal evening",
             "slug": "",
-            "summary": "Talk with us about the European Green Deal.",
-            "description": "We **listen**.",
+            "summary_nl": "Talk with us about the European Green Deal.",
+            "description_nl": "We **listen**.",
             "topic_id": str(topic.id),
             "language": "nl",
             "starts_at": "2030-05-14T19:30",
@@ -40,14 +40,18 @@ def event_form(make_topic):
             "venue_name": "De Krook",
             "address": "Miriam Makebaplein 1, 9000 Gent",
             "online_url": "",
-            "public_transport": "Tram 1 to Zuid",
-            "bike": "Bike parking at the door",
-            "accessibility_notes": "",
+            "public_transport_nl": "Tram 1 to Zuid",
+            "bike_nl": "Bike parking at the door",
+            "accessibility_notes_nl": "",
             "capacity": "30",
             "registration_opens_at": "",
             "registration_closes_at": "",
             "organiser_emails": "olga@example.org",
         }
+        for name in ("title", "summary", "description", "public_transport", "bike",
+                     "accessibility_notes"):  # without a language: Dutch
+            if name in overrides:
+                overrides[f"{name}_nl"] = overrides.pop(name)
         data.update(overrides)
         return {k: v for k, v in data.items() if v is not None}
 

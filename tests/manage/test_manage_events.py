@@ -94,7 +94,7 @@ def test_the_form_shows_times_in_brussels_time_when_editing(client, login, organ
         ({"online_url": "javascript://example.org/x"}, "online_url",
          "Enter the online link as a full web address"),
         ({"slug": "Bad Slug!"}, "slug", "only hold lowercase letters, digits and hyphens"),
-        ({"title": ""}, "title", "Enter a title."),
+        ({"title_nl": ""}, "title_nl", "Enter a title, in Dutch, English or both."),
         ({"starts_at": "tomorrow"}, "starts_at", "Enter start as a date and time"),
         ({"starts_at": "0001-01-01T00:00"}, "starts_at", "Enter start between 2000-01-01"),
         ({"registration_opens_at": "99999-01-01T00:00"}, "registration_opens_at",

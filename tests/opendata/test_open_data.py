@@ -32,10 +32,10 @@ def test_events_download_holds_published_events_only_in_csv_and_json(client, mak
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert {r["title"] for r in rows} == {"Open", "'=cmd|' /C calc'!A0"}
-    assert next(r for r in rows if r["title"] == "Open")["actions"] == "A01"
+    assert {r["title_nl"] for r in rows} == {"Open", "'=cmd|' /C calc'!A0"}
+    assert next(r for r in rows if r["title_nl"] == "Open")["actions"] == "A01"
     items = client.get("/open-data/events.json").get_json()
-    assert {i["title"] for i in items} >= {"Open"}
+    assert {i["title_en"] for i in items} >= {"Open"}
     assert "email" not in json.dumps(items)
 
 

@@ -70,7 +70,7 @@ def test_organiser_adds_a_venue_and_picks_it_for_an_event(client, login, make_us
     form = client.get("/manage/events/new").get_data(as_text=True)
     assert f'<option value="{venue.id}">De Krook, Miriam Makebaplein 1, 9000 Gent</option>' in form
     response = client.post("/manage/events/new", data={
-        "title": "Klimaatcafé", "summary": "Praat mee.", "topic_id": topic.id,
+        "title_nl": "Klimaatcafé", "summary_nl": "Praat mee.", "topic_id": topic.id,
         "starts_at": "2031-05-01T19:00", "ends_at": "2031-05-01T21:00", "language": "nl",
         "venue_id": venue.id, "organiser_emails": organiser.email,
     })

@@ -126,7 +126,7 @@ def test_organisers_set_the_hours_on_the_event_form(make_event, make_user):
     organiser = make_user(roles=(Role.ORGANISER,))
     event = make_event(organisers=[organiser])
     details = services_manage.EventDetails(
-        title=event.title, summary=event.summary, topic_id=event.topic_id,
+        title_nl=event.title, summary_nl=event.summary, topic_id=event.topic_id,
         starts_at=event.starts_at, ends_at=event.ends_at, address=event.address,
         capacity=event.capacity, confirm_within_hours=500, organiser_emails=[organiser.email])
     with pytest.raises(services_manage.EventError) as error:

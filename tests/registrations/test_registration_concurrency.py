@@ -69,7 +69,7 @@ def live_database(database_url, tmp_path):
         topic = Topic(slug="green-deal", name_nl="Green Deal", name_en="Green Deal")
         starts_at = utcnow() + timedelta(days=10)
         db.session.add(Event(
-            slug="crowded-evening", title="Crowded evening", summary="Many people",
+            slug="crowded-evening", title_nl="Crowded evening", summary_nl="Many people",
             topic=topic, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
             status=EventStatus.PUBLISHED, capacity=CAPACITY,
         ))

@@ -317,7 +317,7 @@ def test_the_co_organiser_field_does_not_tell_whether_an_address_has_an_account(
     messages = []
     for email in ("resident@example.org", "nobody@example.org"):
         details = services_manage.EventDetails(
-            title="Evening", summary="s", description="d", topic_id=topic.id,
+            title_nl="Evening", summary_nl="s", description_nl="d", topic_id=topic.id,
             starts_at=utcnow() + timedelta(days=3), ends_at=utcnow() + timedelta(days=3, hours=2),
             address="Somewhere 1, 9000 Gent", organiser_emails=[email])
         with pytest.raises(services_manage.EventError) as error:
@@ -351,12 +351,12 @@ def test_line_breaks_and_bidi_controls_are_refused_in_event_titles(make_user, ma
                                                                     title):
     organiser = make_user(roles=(Role.ORGANISER,))
     details = services_manage.EventDetails(
-        title=title, summary="s", description="d", topic_id=make_topic().id,
+        title_nl=title, summary_nl="s", description_nl="d", topic_id=make_topic().id,
         starts_at=utcnow() + timedelta(days=3), ends_at=utcnow() + timedelta(days=3, hours=2),
         address="Somewhere 1, 9000 Gent")
     with pytest.raises(services_manage.EventError) as error:
         services_manage.create_event(details, by=organiser)
-    assert error.value.field == "title"
+    assert error.value.field == "title_nl"
 
 
 def test_line_breaks_are_refused_in_message_subjects(make_event, make_user):

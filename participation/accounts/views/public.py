@@ -288,8 +288,7 @@ def update_profile():
             put_error_on_form(form, error)
         else:
             db.session.commit()
-            # The chosen language applies from this very message on, over any earlier switch.
-            session["lang"] = current_user.locale
+            # Pages follow the switch; without a choice there, the account's language.
             refresh()
             flash(_("Your details are saved."), "success")
             return redirect(url_for("accounts.account"))

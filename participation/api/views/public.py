@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
+from flask_babel import refresh
 
 from participation.api.openapi import openapi_document
+from participation.core.i18n import LANGUAGES
 from participation.events import services as event_services
 from participation.events.models import Event, EventLanguage
 from participation.events.services import EventFilter
 from participation.extensions import csrf
 from participation.feedback import services as feedback_services
+from participation.localized import Bilingual, current_language
 from participation.places.models import DISTRICTS
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
@@ -86,13 +89,57 @@ def _bad_query(error: BadQuery):
     return jsonify({"error": str(error), "status": 400}), 400
 
 
+@bp.before_request
+def _reader_language():
+    """``?lang=nl|en`` chooses the texts' language, over ``Accept-Language``."""
+    lang = request.args.get("lang")
+    if lang is None:
+        return None
+    if lang not in LANGUAGES:
+        return _bad_query(BadQuery("lang must be one of nl, en"))
+    g.force_locale = lang
+    refresh()
+    return None
+
+
+@bp.teardown_request
+def _forget_reader_language(error=None) -> None:
+    g.pop("force_locale", None)
+
+
+@bp.after_request
+def _content_language(response):
+    """Say which language the texts were chosen in, and that it depends on the request's."""
+    response.headers["Content-Language"] = current_language()
+    response.vary.add("Accept-Language")
+    return response
+
+
+def texts(obj: Bilingual, fields: tuple[str, ...], names: dict[str, str] | None = None) -> dict:
+    """A content object's texts: each in the reader's language (else in the other one), the
+    language each is shown in, and every text in both languages (null where not written).
+
+    ``names`` renames fields in the answer (an update's ``body`` is its ``text``).
+    """
+    names = names or {}
+    shown = {names.get(field, field): obj.text(field) for field in fields}
+    return {
+        **{name: text.value for name, text in shown.items()},
+        "text_languages": {name: text.lang for name, text in shown.items() if text},
+        "translations": {
+            lang: {names.get(field, field): getattr(obj, f"{field}_{lang}") or None
+                   for field in fields}
+            for lang in LANGUAGES
+        },
+    }
+
+
 def event_summary(event: Event) -> dict:
     """Describe an event for the API list."""
     venue = event.venue
     return {
         "slug": event.slug,
-        "title": event.title,
-        "summary": event.summary,
+        **texts(event, ("title", "summary")),
         "topic": event.topic.slug,
         "starts_at": event.starts_at.isoformat(),
         "ends_at": event.ends_at.isoformat(),
@@ -137,8 +184,7 @@ def action_summary(action: PolicyAction, counts: dict | None = None) -> dict:
     counts = counts if counts is not None else feedback_services.stance_counts(action)
     return {
         "code": action.code,
-        "title": action.t("title"),
-        "summary": action.t("summary"),
+        **texts(action, ("title", "summary")),
         "priority": action.priority.slug,
         "status": action.status.value,
         "progress": action.progress,
@@ -172,15 +218,18 @@ def event(slug: str):
     """One published event with the actions it discusses."""
     found = event_services.get_public_event(slug)
     data = event_summary(found)
+    detail = texts(found, found.BILINGUAL_FIELDS)
     data.update(
-        description=found.description,
-        public_transport=found.public_transport,
-        bike=found.bike,
+        description=detail["description"],
+        public_transport=detail["public_transport"] or None,
+        bike=detail["bike"] or None,
+        text_languages=detail["text_languages"],
+        translations=detail["translations"],
         accessibility={
             "step_free": found.step_free,
             "hearing_loop": found.hearing_loop,
             "sign_language_on_request": found.sign_language_on_request,
-            "notes": found.accessibility_notes,
+            "notes": detail["accessibility_notes"] or None,
         },
         registration_opens_at=found.registration_opens_at.isoformat()
         if found.registration_opens_at
@@ -204,8 +253,7 @@ def priorities():
             "items": [
                 {
                     "slug": p.slug,
-                    "title": p.t("title"),
-                    "summary": p.t("summary"),
+                    **texts(p, ("title", "summary")),
                     "top_priority": p.is_top_priority,
                     "document": {"slug": d.slug, "title": d.t("title")},
                     "actions": [a.code for a in p.actions],
@@ -235,7 +283,7 @@ def action(code: str):
             "date": update.created_at.isoformat(),
             "status": update.status.value,
             "progress": update.progress,
-            "text": update.body,
+            **texts(update, ("body",), names={"body": "text"}),
         }
         for update in policy_services.action_updates(found)
     ]

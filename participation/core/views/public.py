@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -15,24 +16,35 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from participation.core.i18n import LANGUAGES
 from participation.core.readiness import readiness_problems
 from participation.core.urls import safe_next
-from participation.extensions import db
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/language/<language>")
 def set_language(language: str):
-    """Switch the interface language and return to the page the visitor was on."""
+    """Switch the interface language and return to the page the visitor was on.
+
+    Only the pages change: a signed-in resident's mail language is a setting of its own on
+    the account page, which the switch points to but never changes.
+    """
     if language in LANGUAGES:
         session["lang"] = language
         if getattr(current_user, "is_authenticated", False) and current_user.locale != language:
-            current_user.locale = language
-            db.session.commit()
+            with force_locale(language):
+                flash(Markup(_(
+                    'Our mails to you stay in %(language)s. <a href="%(url)s">Change the '
+                    "language of our mails</a> on your account page.",
+                    language=_("Dutch") if current_user.locale == "nl" else _("English"),
+                    url=url_for("accounts.account", _anchor="profile-title"),
+                )), "info")
     return redirect(safe_next(request.args.get("next"), url_for("events.home")))
 
 

@@ -59,7 +59,7 @@ def priority_detail(slug: str):
     priority = lazy(lambda: policy_services.get_priority(slug))
     # Kept like the page's fragment: a signed-in visitor's page loads no priority at all
     # (and an unknown one is a 404 before rendering starts).
-    title = memo(("policy.priority.title", slug, str(get_locale())), lambda: priority.t("title"))
+    title = memo(("policy.priority.title", slug, str(get_locale())), lambda: priority.text("title"))
     events = lazy(lambda: services.find_events(
         services.EventFilter(priority_id=priority.id), per_page=20).items)
     following = follows.follows_priority(current_user, slug)

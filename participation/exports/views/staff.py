@@ -26,7 +26,7 @@ from participation.exports import services, writers
 from participation.exports.forms import ExportForm
 from participation.exports.opinions import EXPORTS, OpinionFilter, columns_for
 from participation.extensions import db
-from participation.localized import current_language
+from participation.localized import current_language, sql_pick
 from participation.policy import services as policy_services
 
 bp = Blueprint("exports", __name__, url_prefix="/staff/exports")
@@ -44,7 +44,7 @@ def _form(args) -> ExportForm:
         SelectChoice(a.code, f"{a.code} {a.t('title')}") for a in policy_services.all_actions()
     ]
     events = db.session.execute(
-        sa.select(Event.slug, Event.title, Event.starts_at)
+        sa.select(Event.slug, sql_pick(Event, "title"), Event.starts_at)
         .where(Event.status != EventStatus.DRAFT)
         .order_by(Event.starts_at.desc())
     )

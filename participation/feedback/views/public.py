@@ -43,7 +43,8 @@ def _sign_in_url() -> str | None:
 def _event_choices(user) -> list[SelectChoice]:
     choices = [SelectChoice("", _("No, I give my opinion without an event"))]
     for event in services.events_for_opinion(user):
-        choices.append(SelectChoice(str(event.id), f"{event.title} ({event.starts_at:%Y-%m-%d})"))
+        label = f"{event.t('title')} ({event.starts_at:%Y-%m-%d})"
+        choices.append(SelectChoice(str(event.id), label))
     return choices
 
 

@@ -4,12 +4,12 @@ their feedback switch, and reporting back on an action."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
+from participation.core.formats import format_date
 from participation.core.forms import put_form_error
 from participation.extensions import db
 from participation.feedback import charts, dashboard, services
@@ -132,7 +132,8 @@ def post_update(code: str):
         if form.validate():
             try:
                 services.post_update(current_user, action, form.body.data,
-                                     form.status.data, form.progress.data)
+                                     form.status.data, form.progress.data,
+                                     body_en=form.body_en.data)
             except policy_services.PolicyError as error:
                 db.session.rollback()
                 put_form_error(form, error, default_field="body")

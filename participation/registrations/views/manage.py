@@ -243,7 +243,8 @@ def capacity(slug: str):
     db.session.commit()
     flash(_("The number of places is changed."), "success")
     if promoted:
-        flash(_("%(num)d people moved up from the waiting list.", num=len(promoted)), "success")
+        flash(ngettext("%(num)d person moved up from the waiting list.",
+                       "%(num)d people moved up from the waiting list.", len(promoted)), "success")
     return redirect(url_for(".workspace", slug=slug))
 
 
@@ -282,13 +283,16 @@ def message(slug: str):
         try:
             if request.form.get("action") == "send":
                 sent = messages.send_organiser_message(
-                    event, group, form.subject.data, form.body.data, by=current_user
+                    event, group, form.subject.data, form.body.data, by=current_user,
+                    subject_en=form.subject_en.data, body_en=form.body_en.data,
                 )
                 db.session.commit()
-                flash(_("Your message is on its way to %(num)d people.", num=sent), "success")
+                flash(ngettext("Your message is on its way to %(num)d person.",
+                               "Your message is on its way to %(num)d people.", sent), "success")
                 return redirect(url_for(".workspace", slug=slug))
-            preview = messages.preview_organiser_message(event, form.subject.data,
-                                                         form.body.data)
+            preview = messages.preview_organiser_message(
+                event, form.subject.data, form.body.data,
+                subject_en=form.subject_en.data, body_en=form.body_en.data)
             count = len(messages.recipients(event, group))
         except messages.MessageError as error:
             db.session.rollback()

@@ -94,8 +94,9 @@ def register(slug: str):
             needs_hearing_loop=form.needs_hearing_loop.data,
             needs_sign_language=form.needs_sign_language.data,
             needs_other=form.needs_other.data,
-            locale=str(get_locale() or "nl"),
-            user=_signed_in_user(),
+            # A signed-in resident's mails come in their account's mail language.
+            locale=user.locale if (user := _signed_in_user()) else str(get_locale() or "nl"),
+            user=user,
             consent=form.consent.data,
             client_address=request.remote_addr,
         )
