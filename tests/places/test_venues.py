@@ -41,6 +41,7 @@ def test_editing_a_venue_changes_every_event_held_there(make_venue, make_event):
     db.session.commit()
     for event in db.session.scalars(db.select(Event)):
         assert (event.venue_name, event.step_free) == ("De Krook (Blauwe zaal)", False)
+        assert "blauwe zaal" in event.search_text  # the catalogue search finds the new name
 
 
 def test_venue_names_are_unique_whatever_the_case_and_districts_are_known(make_venue):
