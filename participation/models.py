@@ -17,7 +17,10 @@ from participation.feedback.models import (  # noqa: F401
     OpinionReport,
     OpinionSource,
     OpinionStatus,
+    OpinionTheme,
+    RejectedSuggestion,
     Stance,
+    Theme,
 )
 from participation.images.models import Image, ImageRendition  # noqa: F401
 from participation.mail.models import OutboxMessage, OutboxStatus  # noqa: F401

@@ -143,6 +143,28 @@ def test_event_times_follow_now(app):
     assert any(e.starts_at.hour == 17 and e.starts_at.minute == 0 for e in events)
 
 
+def test_demo_opinions_fill_the_staff_pages(app):
+    from participation.feedback.models import Opinion, OpinionReport, OpinionStatus, Theme
+    from participation.feedback.reports import action_report
+    from participation.feedback.suggestions import suggest_themes
+    from participation.policy.services import get_action
+
+    load_demo(NOW)
+    db.session.commit()
+    opinions = db.session.scalars(sa.select(Opinion)).all()
+    assert len(opinions) >= 250
+    assert {o.locale for o in opinions} == {"nl", "en"}
+    assert {o.stance.value for o in opinions} == {"support", "mixed", "oppose"}
+    assert len({o.action_id for o in opinions}) >= 6
+    assert len({o.created_at.date() for o in opinions}) > 30
+    assert any(o.status == OpinionStatus.HIDDEN for o in opinions)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OpinionReport)) > 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Theme)) > 3
+    report = action_report(get_action("A03"), now=NOW)
+    assert report.themes and report.events and report.funnel[1] > 0
+    assert suggest_themes(get_action("A02"))
+
+
 def test_demo_events_are_in_both_languages_but_one_dutch_and_one_english_only(app):
     """``make run`` shows the complete case and both fallbacks (issue 13)."""
     load_demo(NOW)

@@ -1,7 +1,7 @@
 """venues and districts
 
 Revision ID: 58c4cfc508c1
-Revises: b13a1c2d3e4f
+Revises: 1811fd701338
 Create Date: 2026-11-30 10:14:48.880436
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '58c4cfc508c1'
-down_revision = 'b13a1c2d3e4f'
+down_revision = '1811fd701338'
 branch_labels = None
 depends_on = None
 

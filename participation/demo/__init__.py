@@ -33,6 +33,7 @@ from participation.events.demo_extras import (
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
 from participation.feedback import closing
+from participation.feedback.demo import load_demo_opinions
 from participation.policy.importer import import_actions_csv
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
 from participation.registrations import questions as registration_questions
@@ -90,6 +91,9 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
     counts.update(venues=load_demo_venues(), follows=load_demo_followers(),
                   images=load_demo_images())
     counts["closing_reports"] = _load_closing_reports(organiser, now)
+    for name, number in load_demo_opinions(now).items():
+        counts[name] = counts.get(name, 0) + number
+    db.session.flush()
     return counts
 
 

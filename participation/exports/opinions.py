@@ -18,15 +18,13 @@ from participation.core.i18n import brussels_day_start
 from participation.events.models import Event
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
-from participation.feedback.models import Opinion, OpinionStatus, Stance
+from participation.feedback.models import Opinion, OpinionStatus, OpinionTheme, Stance, Theme
+from participation.feedback.small_groups import shown_count, shown_value, small_groups
 from participation.localized import sql_pick
 from participation.policy.models import PolicyAction, Priority
 
 #: Rows fetched from the database at a time (server-side cursor on PostgreSQL).
 YIELD_PER = 1000
-#: Groups with fewer people than this are shown as "<5" outside admin exports.
-SMALL_GROUP = 5
-SMALL_GROUP_LABEL = "<5"
 
 OPINION_COLUMNS = [
     Column("action_code", _l("Code of the policy action, e.g. A07")),
@@ -42,6 +40,8 @@ OPINION_COLUMNS = [
                         "at_event (recorded by an organiser at the event, not tied to a person)")),
     Column("status", _l("published, or hidden by a moderator")),
     Column("hidden_reason", _l("Why a moderator hid the opinion")),
+    Column("themes", _l("Themes policy staff coded the opinion with, in the language of the "
+                        "export, separated by a semicolon")),
     Column("author_pseudonym", _l("Pseudonym of the author in this export (a keyed hash, not "
                                   "reversible): the same person has the same pseudonym on every "
                                   "row of one export and another one in the next export; empty "
@@ -58,8 +58,11 @@ OPINION_COLUMNS = [
 SUMMARY_COLUMNS = [
     Column("action_code", _l("Code of the policy action")),
     Column("action_title", _l("Title of the policy action, in the language of the export")),
-    Column("breakdown", _l("What the counts are grouped by: total, stance, postcode or age_band")),
-    Column("group", _l("The group: a stance, a postcode, an age band (unknown when not given)")),
+    Column("breakdown", _l("What the counts are grouped by: total, stance, postcode, age_band or "
+                           "theme")),
+    Column("group", _l("The group: a stance, a postcode, an age band (unknown when not given), "
+                       "or a theme staff coded opinions with (in the language of the export; an "
+                       "opinion counts in each of its themes)")),
     Column("opinions", _l("Number of opinions in the group; groups of fewer than 5 are shown as "
                           "<5 so nobody can be singled out (exact only in admin exports)")),
 ]
@@ -139,22 +142,29 @@ def _title(language: str):
     return sql_pick(PolicyAction, "title", language)
 
 
-def small_groups(flt: OpinionFilter, column) -> set:
-    """Return the values of ``column`` fewer than SMALL_GROUP authors share under the filter.
+def _theme_name(language: str):
+    return sql_pick(Theme, "name", language)
 
-    Opinions recorded at an event have no author: each counts as one person.
-    """
-    author = sa.func.coalesce(Opinion.user_id, -Opinion.id)
+
+def _themes_of_opinion(language: str):
+    return (
+        sa.select(sa.func.aggregate_strings(_theme_name(language), "; "))
+        .select_from(OpinionTheme)
+        .join(Theme, Theme.id == OpinionTheme.theme_id)
+        .where(OpinionTheme.opinion_id == Opinion.id)
+        .scalar_subquery()
+    )
+
+
+def _filtered_opinions(flt: OpinionFilter) -> sa.Select:
+    """Select the opinions under the filter (with the joins the filter may need)."""
     query = (
-        sa.select(column, sa.func.count(sa.distinct(author)))
+        sa.select(Opinion.id)
         .select_from(Opinion)
         .join(PolicyAction, PolicyAction.id == Opinion.action_id)
         .join(Priority, Priority.id == PolicyAction.priority_id)
-        .where(column.is_not(None))
-        .group_by(column)
     )
-    return {value for value, number in db.session.execute(_filtered(query, flt))
-            if number < SMALL_GROUP}
+    return _filtered(query, flt)
 
 
 def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
@@ -164,15 +174,16 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
     filter shows as "<5", the way the summary shows small groups.
     """
     pseudonym = pseudonymiser()
-    hidden_postcodes = set() if personal else small_groups(flt, Opinion.postcode)
-    hidden_age_bands = set() if personal else small_groups(flt, Opinion.age_band)
+    opinions = _filtered_opinions(flt)
+    small_postcodes = set() if personal else small_groups(opinions, Opinion.postcode)
+    small_age_bands = set() if personal else small_groups(opinions, Opinion.age_band)
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
         sql_pick(Event, "title", language).label("event_title"), Opinion.stance, Opinion.body,
         Opinion.locale,
         Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
-        Opinion.postcode, Opinion.age_band,
+        Opinion.postcode, Opinion.age_band, _themes_of_opinion(language).label("themes"),
     ]
     if personal:
         selected += [User.name.label("author_name"), User.email.label("author_email")]
@@ -204,11 +215,10 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
                 "source": row.source,
                 "status": row.status,
                 "hidden_reason": row.hidden_reason,
+                "themes": row.themes,
                 "author_pseudonym": pseudonym(row.user_id),
-                "postcode": SMALL_GROUP_LABEL if row.postcode in hidden_postcodes
-                else row.postcode,
-                "age_band": SMALL_GROUP_LABEL if row.age_band in hidden_age_bands
-                else row.age_band,
+                "postcode": shown_value(row.postcode, small_postcodes, personal),
+                "age_band": shown_value(row.age_band, small_age_bands, personal),
             }
             if personal:
                 item["author_name"] = row.author_name
@@ -224,13 +234,6 @@ def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> S
                  opinion_rows(flt, personal, language))
 
 
-def shown_count(number: int, exact: bool) -> int | str:
-    """Show a group's size, or '<5' for a small group outside admin exports."""
-    if not exact and 0 < number < SMALL_GROUP:
-        return SMALL_GROUP_LABEL
-    return number
-
-
 def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:
     """Yield counts per action: in total, per stance, per postcode and per age band."""
     base = (
@@ -241,8 +244,11 @@ def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Itera
     )
     base = _filtered(base, flt)
 
-    def grouped(column) -> dict[int, list[tuple]]:
+    def grouped(column, joined: bool = False) -> dict[int, list[tuple]]:
         query = base.with_only_columns(PolicyAction.id, column, sa.func.count(Opinion.id))
+        if joined:  # one row per coding: an opinion counts once in each of its themes
+            query = (query.join(OpinionTheme, OpinionTheme.opinion_id == Opinion.id)
+                     .join(Theme, Theme.id == OpinionTheme.theme_id))
         query = query.group_by(PolicyAction.id, column).order_by(PolicyAction.id, column)
         result: dict[int, list[tuple]] = {}
         for action_id, group, number in db.session.execute(query):
@@ -253,6 +259,7 @@ def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Itera
         ("stance", grouped(Opinion.stance)),
         ("postcode", grouped(Opinion.postcode)),
         ("age_band", grouped(Opinion.age_band)),
+        ("theme", grouped(_theme_name(language), joined=True)),
     ]
     actions = db.session.execute(
         sa.select(PolicyAction.id, PolicyAction.code, _title(language).label("title"))

@@ -23,7 +23,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _week_bucket(column, dialect: str):
+def week_bucket(column, dialect: str):
     """SQL expression for the Monday of the UTC week of a timestamp column."""
     if dialect == "postgresql":
         return sa.cast(sa.func.date_trunc("week", sa.func.timezone("UTC", column)), sa.Date)
@@ -37,7 +37,7 @@ def opinions_per_week(weeks: int = 12, now: datetime | None = None) -> tuple[lis
     first = week_start(now.date()) - timedelta(weeks=weeks - 1)
     starts = [first + timedelta(weeks=i) for i in range(weeks)]
     dialect = db.session.get_bind().dialect.name
-    bucket = _week_bucket(Opinion.created_at, dialect).label("week")
+    bucket = week_bucket(Opinion.created_at, dialect).label("week")
     rows = db.session.execute(
         sa.select(Opinion.action_id, bucket, sa.func.count(Opinion.id))
         .where(Opinion.created_at >= datetime.combine(first, datetime.min.time(), now.tzinfo))
@@ -157,3 +157,72 @@ def event_funnels(limit: int = 20, now: datetime | None = None) -> list[EventFun
         )
         for event in events
     ]
+
+
+# --- at a glance: trends since last week and last month ----------------------------------
+
+
+@dataclass
+class Trend:
+    """Opinions given in a recent period, and in the period of the same length before it."""
+
+    days: int
+    current: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.current - self.previous
+
+
+def _windows(now: datetime, days: int):
+    return now - timedelta(days=days), now - timedelta(days=2 * days)
+
+
+def recent_counts(now: datetime | None = None) -> tuple[list[Trend], dict[int, Trend]]:
+    """Count opinions (published or hidden) given in the last 7 and 30 days and the periods
+    before, over all actions, and the last 7 days per action."""
+    now = now or utcnow()
+    week, fortnight = _windows(now, 7)
+    month, two_months = _windows(now, 30)
+    since_week = sa.func.count(Opinion.id).filter(Opinion.created_at >= week)
+    week_before = sa.func.count(Opinion.id).filter(Opinion.created_at >= fortnight,
+                                                   Opinion.created_at < week)
+    since_month = sa.func.count(Opinion.id).filter(Opinion.created_at >= month)
+    month_before = sa.func.count(Opinion.id).filter(Opinion.created_at >= two_months,
+                                                    Opinion.created_at < month)
+    rows = db.session.execute(
+        sa.select(Opinion.action_id, since_week, week_before, since_month, month_before)
+        .where(Opinion.created_at >= two_months, Opinion.created_at <= now)
+        .group_by(Opinion.action_id)
+    ).all()
+    per_action = {row[0]: Trend(7, row[1], row[2]) for row in rows}
+    overall = [Trend(7, sum(r[1] for r in rows), sum(r[2] for r in rows)),
+               Trend(30, sum(r[3] for r in rows), sum(r[4] for r in rows))]
+    return overall, per_action
+
+
+@dataclass
+class Totals:
+    """Counts for the top of the dashboard."""
+
+    published: int
+    hidden: int
+    open_reports: int
+    coded: int
+
+
+def totals() -> Totals:
+    """Count published and hidden opinions, unresolved reports and coded opinions."""
+    from participation.feedback.models import OpinionReport, OpinionStatus, OpinionTheme
+
+    by_status = dict(db.session.execute(
+        sa.select(Opinion.status, sa.func.count()).group_by(Opinion.status)).all())
+    open_reports = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(OpinionReport.opinion_id)))
+        .where(OpinionReport.resolved_at.is_(None))) or 0
+    coded = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(OpinionTheme.opinion_id)))) or 0
+    return Totals(published=by_status.get(OpinionStatus.PUBLISHED, 0),
+                  hidden=by_status.get(OpinionStatus.HIDDEN, 0),
+                  open_reports=open_reports, coded=coded)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -14,6 +22,7 @@ from participation.feedback.models import (
     CLOSING_SAID_MAX_LENGTH,
     CLOSING_SUMMARY_MAX_LENGTH,
     OPINION_MAX_LENGTH,
+    THEME_NAME_MAX_LENGTH,
 )
 from participation.feedback.services import HIDE_REASON_MAX_LENGTH, REPORT_REASON_MAX_LENGTH
 
@@ -115,3 +124,34 @@ def closing_report_form(actions, **kwargs) -> ClosingReportForm:
             _l("What was said (English, optional)"),
             validators=[Length(max=CLOSING_SAID_MAX_LENGTH)]))
     return EventClosingReportForm(**kwargs)
+
+
+class ThemeForm(FlaskForm):
+    """A theme's name in both languages, and whether every action may use it."""
+
+    name_nl = StringField(_l("Name in Dutch"), validators=[
+        InputRequired(_l("Give the theme a name.")), Length(max=THEME_NAME_MAX_LENGTH)])
+    name_en = StringField(_l("Name in English"), validators=[
+        Optional(), Length(max=THEME_NAME_MAX_LENGTH)])
+    shared = BooleanField(_l("Shared by every action"))
+
+
+class CodingForm(FlaskForm):
+    """Add a theme to, or remove it from, the chosen opinions or every one the filter shows."""
+
+    theme = SelectField(_l("Theme"), choices=[], validate_choice=True,
+                        validators=[InputRequired(_l("Choose a theme."))])
+    scope = RadioField(_l("Which opinions"), default="selected", choices=[
+        SelectChoice("selected", _l("The opinions ticked below")),
+        SelectChoice("filtered", _l("Every opinion the filter shows")),
+    ], validators=[InputRequired()])
+
+
+class SuggestionForm(FlaskForm):
+    """Accept a suggested theme, named by staff."""
+
+    phrase = HiddenField(validators=[InputRequired()])
+    name_nl = StringField(_l("Name in Dutch"), validators=[
+        InputRequired(_l("Give the theme a name.")), Length(max=THEME_NAME_MAX_LENGTH)])
+    name_en = StringField(_l("Name in English"), validators=[
+        Optional(), Length(max=THEME_NAME_MAX_LENGTH)])

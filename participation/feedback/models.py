@@ -14,6 +14,7 @@ from participation.extensions import db
 from participation.localized import Bilingual
 
 OPINION_MAX_LENGTH = 2000
+THEME_NAME_MAX_LENGTH = 120
 
 
 class Stance(enum.StrEnum):
@@ -92,6 +93,9 @@ class Opinion(db.Model):
     reports: Mapped[list[OpinionReport]] = relationship(
         back_populates="opinion", cascade="all, delete-orphan", passive_deletes=True,
         order_by="OpinionReport.created_at",
+    )
+    codings: Mapped[list[OpinionTheme]] = relationship(
+        back_populates="opinion", cascade="all, delete-orphan", passive_deletes=True,
     )
 
     @property
@@ -187,3 +191,71 @@ class ClosingOutcome(Bilingual, db.Model):
 
     report: Mapped[ClosingReport] = relationship(back_populates="outcomes")
     action: Mapped[PolicyAction] = relationship("PolicyAction", lazy="joined")  # noqa: F821
+
+
+class Theme(Bilingual, db.Model):
+    """A theme staff code opinions with: for one action, or shared across actions."""
+
+    __tablename__ = "themes"
+    __table_args__ = (
+        sa.UniqueConstraint("action_id", "name_nl"),
+        sa.CheckConstraint("length(name_nl) >= 1", name="name_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The action the theme belongs to; NULL for a theme shared by every action.
+    action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), index=True
+    )
+    name_nl: Mapped[str] = mapped_column(sa.String(THEME_NAME_MAX_LENGTH))
+    name_en: Mapped[str | None] = mapped_column(sa.String(THEME_NAME_MAX_LENGTH))
+    #: The suggested phrase the theme was accepted from, if any.
+    suggested_phrase: Mapped[str | None] = mapped_column(sa.String(THEME_NAME_MAX_LENGTH))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    action: Mapped[PolicyAction | None] = relationship("PolicyAction")  # noqa: F821
+    codings: Mapped[list[OpinionTheme]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+
+class OpinionTheme(db.Model):
+    """Staff coded an opinion with a theme."""
+
+    __tablename__ = "opinion_themes"
+
+    opinion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    tagged_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    tagged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Staff chose this opinion as a representative quote for the theme in reports.
+    is_quote: Mapped[bool] = flag()
+
+    opinion: Mapped[Opinion] = relationship(back_populates="codings")
+    theme: Mapped[Theme] = relationship(back_populates="codings")
+
+
+class RejectedSuggestion(db.Model):
+    """A suggested theme staff rejected for an action: it is not proposed again."""
+
+    __tablename__ = "rejected_theme_suggestions"
+    __table_args__ = (sa.UniqueConstraint("action_id", "phrase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("policy_actions.id", ondelete="CASCADE")
+    )
+    phrase: Mapped[str] = mapped_column(sa.String(THEME_NAME_MAX_LENGTH))
+    rejected_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    rejected_at: Mapped[datetime] = mapped_column(default=utcnow)

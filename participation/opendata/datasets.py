@@ -13,19 +13,19 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participation.events.models import Event, EventStatus
-from participation.exports.opinions import (
-    SMALL_GROUP,
-    SMALL_GROUP_LABEL,
-    OpinionFilter,
-    summary_rows,
-)
+from participation.exports.opinions import OpinionFilter, summary_rows
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
+from participation.feedback.small_groups import SMALL_GROUP, SMALL_GROUP_LABEL
 from participation.mail.services import public_url
 from participation.policy.models import PolicyAction, Priority
 
 #: Breakdowns published elsewhere exactly (the API gives counts per stance).
 _EXACT_BREAKDOWNS = {"total", "stance"}
+#: Breakdowns of the staff exports left out of open data: themes are staff's working coding
+#: (not published anywhere else), and an opinion counts in each of its themes, so they do not
+#: add up to the total that secondary suppression relies on.
+_UNPUBLISHED_BREAKDOWNS = {"theme"}
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,8 @@ def opinion_count_rows() -> Iterator[dict]:
     batch: list[dict] = []
     key = None
     for row in summary_rows(OpinionFilter(status="published"), exact=True, language="nl"):
+        if row["breakdown"] in _UNPUBLISHED_BREAKDOWNS:
+            continue
         row_key = (row["action_code"], row["breakdown"])
         if row_key != key and batch:
             yield from _released(batch)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from participation.accounts.models import Role
+from participation.audit.models import AuditEntry
 from participation.audit.services import record as audit
 from participation.core.errors import DomainError, NotFound
 from participation.extensions import db
@@ -146,3 +147,86 @@ def action_updates(action: PolicyAction) -> list[ActionUpdate]:
             .order_by(ActionUpdate.created_at.desc(), ActionUpdate.id.desc())
         )
     )
+
+
+# --- staff edit an action ----------------------------------------------------------------
+
+TITLE_MAX_LENGTH = 200
+SUMMARY_MAX_LENGTH = 10_000
+#: Audit verbs that make up an action's public history.
+HISTORY_ACTIONS = ("action.edit", "action.update", "action.feedback_open",
+                   "action.feedback_close")
+
+
+def _text(value: str | None, field: str, maximum: int, required: bool) -> str | None:
+    text = (value or "").replace("\r\n", "\n").strip()
+    if not text:
+        if required:
+            raise PolicyError(_("Write the title in Dutch."), field)
+        return None
+    if len(text) > maximum:
+        raise PolicyError(_("Write at most %(max)d characters.", max=maximum), field)
+    return text
+
+
+def edit_action(staff, action: PolicyAction, *, title_nl: str, title_en: str | None,
+                summary_nl: str | None, summary_en: str | None, status, progress,
+                priority: Priority, feedback_open: bool) -> dict[str, list]:
+    """Change an action's texts (both languages), status, progress, priority and feedback.
+
+    Returns the changes as ``{field: [before, after]}``; they are audited and make up the
+    action's public history.
+    """
+    _require_staff(staff)
+    wanted = {
+        "title_nl": _text(title_nl, "title_nl", TITLE_MAX_LENGTH, required=True),
+        "title_en": _text(title_en, "title_en", TITLE_MAX_LENGTH, required=False),
+        "summary_nl": _text(summary_nl, "summary_nl", SUMMARY_MAX_LENGTH, False) or "",
+        "summary_en": _text(summary_en, "summary_en", SUMMARY_MAX_LENGTH, required=False),
+    }
+    try:
+        wanted["status"] = ActionStatus(status)
+    except ValueError:
+        raise PolicyError(_("Choose a status."), "status") from None
+    if progress is None or not 0 <= int(progress) <= 100:
+        raise PolicyError(_("Give the progress as a number from 0 to 100."), "progress")
+    wanted["progress"] = int(progress)
+    wanted["feedback_open"] = bool(feedback_open)
+    changes: dict[str, list] = {}
+    for name, value in wanted.items():
+        before = getattr(action, name)
+        if before != value:
+            changes[name] = [getattr(before, "value", before), getattr(value, "value", value)]
+            setattr(action, name, value)
+    if priority.id != action.priority_id:
+        changes["priority"] = [action.priority.slug, priority.slug]
+        action.priority = priority
+    if changes:
+        db.session.flush()
+        audit(staff, "action.edit", action, changes=changes)
+    return changes
+
+
+def all_priorities() -> list[Priority]:
+    """Return every priority with its document, in the documents' order."""
+    return list(db.session.scalars(
+        sa.select(Priority).join(Priority.document)
+        .options(selectinload(Priority.document))
+        .order_by(PolicyDocument.position, Priority.position, Priority.id)
+    ))
+
+
+def get_priority_by_id(priority_id: int) -> Priority | None:
+    """Return a priority by id."""
+    return db.session.get(Priority, priority_id)
+
+
+def action_history(action: PolicyAction, limit: int = 50) -> list:
+    """Return what changed on an action, newest first (the audit entries, without who)."""
+    return list(db.session.scalars(
+        sa.select(AuditEntry)
+        .where(AuditEntry.target_type == "PolicyAction", AuditEntry.target_id == action.id,
+               AuditEntry.action.in_(HISTORY_ACTIONS))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ))

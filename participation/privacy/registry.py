@@ -313,6 +313,26 @@ REGISTRY: tuple[Table, ...] = (
                "created_at"),
     ),
     Table(
+        "themes", owner="the staff member who created it",
+        purpose="coding opinions (issue 17)", retention="as long as the action",
+        links=("created_by_id",),
+        other=("id", "action_id", "name_nl", "name_en", "suggested_phrase", "created_by_id",
+               "created_at"),
+    ),
+    Table(
+        "opinion_themes", owner="the staff member who coded the opinion",
+        purpose="coding opinions; who coded what is also in the audit log",
+        retention="as long as the opinion and the theme",
+        links=("tagged_by_id",),
+        other=("opinion_id", "theme_id", "tagged_by_id", "tagged_at", "is_quote"),
+    ),
+    Table(
+        "rejected_theme_suggestions", owner="the staff member who rejected it",
+        purpose="not proposing a rejected theme again", retention="as long as the action",
+        links=("rejected_by_id",),
+        other=("id", "action_id", "phrase", "rejected_by_id", "rejected_at"),
+    ),
+    Table(
         "events", owner="nobody (public information)", purpose="the catalogue",
         retention="as long as the platform",
         other=tuple(

@@ -120,6 +120,15 @@ PAGES: dict[str, Linked | Seed] = {
     "feedback_staff.staff_dashboard": LINKED,
     "feedback_staff.action_list": LINKED,
     "feedback_staff.post_update": LINKED,
+    "feedback_staff.edit_action": LINKED,
+    # One address per route is followed: the open action's coding page lists opinions to code.
+    "feedback_staff.coding": Linked(roles=(STAFF,), variants=lambda w: [
+        f"/staff/actions/{w.open_action.code}/coding"]),
+    "feedback_staff.code_opinion": LINKED,
+    "feedback_staff.edit_theme": LINKED,
+    "feedback_staff.theme_suggestions": LINKED,
+    "feedback_staff.action_report": LINKED,
+    "feedback_staff.priority_report": LINKED,
     "exports.export_index": LINKED,
     "admin.users": LINKED,
     "admin.user_detail": LINKED,
@@ -170,6 +179,8 @@ NOT_PAGES: dict[str, str] = {
     "policy.follow_priority": "POST only",
     "policy.unsubscribe_confirmed": "POST only",
     "manage_event_images.remove": "POST only",
+    "feedback_staff.action_report_pdf": "PDF download",
+    "feedback_staff.priority_report_pdf": "PDF download",
     # POST-only endpoints have no page of their own: their forms are in FORMS.
     "accounts.change_email": "POST only",
     "accounts.change_password": "POST only",
@@ -200,6 +211,11 @@ NOT_PAGES: dict[str, str] = {
     "manage_registrations.pause": "POST only",
     "manage_registrations.reopen": "POST only",
     "feedback_staff.switch_feedback": "POST only",
+    "feedback_staff.create_theme": "POST only",
+    "feedback_staff.code_opinions": "POST only",
+    "feedback_staff.delete_theme": "POST only",
+    "feedback_staff.accept_suggestion": "POST only",
+    "feedback_staff.reject_suggestion": "POST only",
 }
 
 FORMS: dict[str, ErrorState | Action] = {
@@ -231,6 +247,18 @@ FORMS: dict[str, ErrorState | Action] = {
     "feedback_staff.post_update": ErrorState(
         lambda w: f"/staff/actions/{w.open_action.code}/update", STAFF),
     "feedback_staff.switch_feedback": Action("one button"),
+    "feedback_staff.edit_action": ErrorState(
+        lambda w: f"/staff/actions/{w.open_action.code}/edit", STAFF),
+    "feedback_staff.create_theme": ErrorState(
+        lambda w: f"/staff/actions/{w.open_action.code}/coding", STAFF),
+    "feedback_staff.code_opinions": ErrorState(
+        lambda w: f"/staff/actions/{w.open_action.code}/coding", STAFF),
+    "feedback_staff.code_opinion": Action("ticks and one button"),
+    "feedback_staff.edit_theme": ErrorState(lambda w: f"/staff/themes/{w.theme.id}", STAFF),
+    "feedback_staff.delete_theme": Action("one button"),
+    "feedback_staff.accept_suggestion": ErrorState(
+        lambda w: f"/staff/actions/{w.open_action.code}/suggestions", STAFF),
+    "feedback_staff.reject_suggestion": Action("one button"),
     "manage_events.create": ErrorState(lambda w: "/manage/events/new", ORGANISER, fill={
         "[name=starts_at]": "2020-13-45T25:61", "[name=capacity]": "many"}),
     "manage_events.edit": ErrorState(lambda w: f"/manage/events/{w.event.slug}/edit", ORGANISER),

@@ -86,6 +86,8 @@ class CrawlWorld:
     cancelled_event: Event
     open_action: object
     manage_token: str
+    #: A theme staff coded opinions of ``open_action`` with.
+    theme: object = None
     #: A registration of ``event``, for the organisers' cancel page.
     registration_id: int = 0
     _fresh: list = field(default_factory=list)
@@ -140,6 +142,7 @@ def crawl_world(app, make_user, make_event) -> CrawlWorld:
     from participation.audit import services as audit
     from participation.demo import load_demo
     from participation.feedback import services as feedback
+    from participation.feedback import themes
     from participation.policy.models import PolicyAction
 
     load_demo()
@@ -186,7 +189,10 @@ def crawl_world(app, make_user, make_event) -> CrawlWorld:
     other = make_user(email="olga.opinion@example.org", name="Olga Opinion", locale="nl")
     reported = feedback.give_opinion(other, open_action, "oppose", "Te duur voor Gent.", True)
     feedback.report_opinion(resident, reported, "Dit klopt niet.")
-    feedback.give_opinion(resident, open_action, "support", "Goed idee voor de buurt.", True)
+    liked = feedback.give_opinion(resident, open_action, "support", "Goed idee voor de buurt.",
+                                  True)
+    theme = themes.create_theme(people[STAFF], "Buurt", "Neighbourhood", action=open_action)
+    themes.tag_opinions(people[STAFF], theme, [liked])
     audit.record(people[ADMIN], "role.granted", resident, role="resident")
     people[ORGANISER].roles = [*people[ORGANISER].roles]
     assert all(isinstance(r, UserRole) for r in people[ORGANISER].roles)
@@ -194,7 +200,7 @@ def crawl_world(app, make_user, make_event) -> CrawlWorld:
     db.session.commit()
     return CrawlWorld(people=people, event=event, full_event=full_event,
                       past_event=past_event, cancelled_event=cancelled_event,
-                      open_action=open_action,
+                      open_action=open_action, theme=theme,
                       manage_token=registration_services.manage_token(registration),
                       registration_id=registration.id)
 

@@ -18,6 +18,7 @@ from participation.accounts.models import Role, User
 from participation.database import utcnow
 from participation.events.demo_extras import draw_demo_picture
 from participation.extensions import db
+from participation.feedback.models import Theme
 from participation.images.services import AltText, store_image
 from participation.places import services as places
 from participation.policy import follows
@@ -70,6 +71,7 @@ class World:
             "fmt": lambda: "csv",
             "filename": lambda: "css/site.css",
             "token": lambda: manage_token,
+            "theme_id": self._theme_id,
             "question_id": self._question_id,
             "index": lambda: 0,
         }
@@ -85,6 +87,8 @@ class World:
             ("images.rendition", "width"): lambda: 480,
             ("images.rendition", "fmt"): lambda: "jpeg",
             ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
+            ("feedback_staff.priority_report", "slug"): lambda: self.action.priority.slug,
+            ("feedback_staff.priority_report_pdf", "slug"): lambda: self.action.priority.slug,
             ("accounts.verify_email", "token"): self._verification_token,
             ("accounts.reset_password", "token"):
                 lambda: tokens.reset_token(self.people["resident"]),
@@ -115,6 +119,13 @@ class World:
             name=f"Venue {next(_fresh)}", address="Korenmarkt 1, 9000 Gent"))
         db.session.commit()
         return venue.id
+
+    def _theme_id(self) -> int:
+        """A fresh theme of the world's action (a test may delete the one before)."""
+        theme = Theme(action_id=self.action.id, name_nl=f"Thema {next(_fresh)}")
+        db.session.add(theme)
+        db.session.commit()
+        return theme.id
 
     def _question_id(self) -> int:
         """A question of the event's registration form (made again if a test removed it)."""

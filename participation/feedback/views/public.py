@@ -86,6 +86,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         events=events,
         updates=lazy(lambda: policy_services.action_updates(action)),
         stats=stats,
+        history=lazy(lambda: policy_services.action_history(action)),
         opinions=page,
         opinions_page=number,
         own=own,
