@@ -160,7 +160,9 @@ def send_closing_report_reminders(now: datetime | None = None) -> int:
     queued = 0
     begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
     for event_id in events_due_for_reminders(now):
-        event = db.session.scalar(sa.select(Event).where(Event.id == event_id).with_for_update())
+        event = db.session.scalar(
+            sa.select(Event).where(Event.id == event_id).with_for_update(of=Event)
+        )
         if event is None or event.closing_reminder_sent_at is not None:
             continue
         event.closing_reminder_sent_at = now
