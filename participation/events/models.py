@@ -206,6 +206,8 @@ class Event(Bilingual, db.Model):
     cancelled_at: Mapped[datetime | None]
     #: When participants were invited to give feedback after the event (sent once).
     feedback_invites_sent_at: Mapped[datetime | None]
+    #: When the organisers were reminded to write the closing report (sent once).
+    closing_reminder_sent_at: Mapped[datetime | None]
     #: Kept by participation.events.search on every flush: titles, and every word search
     #: looks at (texts in both languages, venue, topic names, titles of the actions
     #: discussed), lowercased and without accents.

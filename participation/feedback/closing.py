@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from participation.accounts.models import User
 from participation.audit.services import record as audit
 from participation.core.errors import DomainError
-from participation.database import utcnow
+from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
 from participation.extensions import db
+from participation.feedback.mails import queue_closing_report_reminder
 from participation.feedback.models import (
     CLOSING_SAID_MAX_LENGTH,
     CLOSING_SUMMARY_MAX_LENGTH,
@@ -128,3 +129,46 @@ def opinions_from_event(event: Event) -> dict[int, int]:
         .group_by(Opinion.action_id)
     )
     return dict(rows.all())
+
+
+#: Organisers are reminded once the event is this long over (the morning after an evening)...
+REMINDER_AFTER = timedelta(hours=12)
+#: ...and not for events that ended longer ago than this (no flood when the job starts).
+REMINDER_WINDOW = timedelta(days=14)
+
+
+def events_due_for_reminders(now: datetime) -> list[int]:
+    """Return the ids of events that took place, lack a report and whose organisers were not
+    reminded yet."""
+    return list(db.session.scalars(
+        sa.select(Event.id)
+        .where(
+            Event.status == EventStatus.PUBLISHED,
+            Event.ends_at <= now - REMINDER_AFTER,
+            Event.ends_at > now - REMINDER_WINDOW,
+            Event.closing_reminder_sent_at.is_(None),
+            ~sa.exists().where(ClosingReport.event_id == Event.id),
+        )
+        .order_by(Event.ends_at, Event.id)
+    ))
+
+
+def send_closing_report_reminders(now: datetime | None = None) -> int:
+    """Remind the organisers of recently ended events to write the closing report, once per
+    event; return the number of mails queued."""
+    now = now or utcnow()
+    queued = 0
+    begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
+    for event_id in events_due_for_reminders(now):
+        event = db.session.scalar(
+            sa.select(Event).where(Event.id == event_id).with_for_update(of=Event)
+        )
+        if event is None or event.closing_reminder_sent_at is not None:
+            continue
+        event.closing_reminder_sent_at = now
+        for user in sorted(event.organisers, key=lambda u: u.id):
+            if user.active and user.email:
+                queue_closing_report_reminder(user, event)
+                queued += 1
+        db.session.flush()
+    return queued

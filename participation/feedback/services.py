@@ -400,7 +400,7 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
     begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
     for event_id in events_due_for_invitations(now):
         event = db.session.scalar(
-            sa.select(Event).where(Event.id == event_id).with_for_update()
+            sa.select(Event).where(Event.id == event_id).with_for_update(of=Event)
         )
         if event is None or event.feedback_invites_sent_at is not None:
             continue

@@ -344,7 +344,7 @@ REGISTRY: tuple[Table, ...] = (
             "registration_paused confirm_within_hours status confirmed_count waiting_count "
             "companions_allowed places_per_organisation "
             "created_at updated_at "
-            "cancelled_at feedback_invites_sent_at venue_id image_id "
+            "cancelled_at feedback_invites_sent_at closing_reminder_sent_at venue_id image_id "
             # The organising service's public contact, shown on the event page: the form asks
             # for a service's mailbox and phone, not a person's.
             "contact_service_nl contact_service_en contact_email contact_phone".split()

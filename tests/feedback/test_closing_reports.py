@@ -144,3 +144,39 @@ class TestPages:
     def test_another_organiser_cannot_open_the_form(self, client, login, past_event, make_user):
         login(make_user(roles=(Role.ORGANISER,)))
         assert client.get(f"/manage/events/{past_event.slug}/report").status_code == 403
+
+
+def _reminders() -> list:
+    from participation.mail.models import OutboxMessage
+
+    return list(db.session.scalars(db.select(OutboxMessage)
+                                   .where(OutboxMessage.kind == "closing_report_reminder")
+                                   .order_by(OutboxMessage.id)))
+
+
+def test_organisers_are_reminded_once_to_write_the_report_of_a_past_event(
+    make_event, make_user, organiser
+):
+    other = make_user(roles=(Role.ORGANISER,), name="Omar", locale="nl")
+    gone = make_user(roles=(Role.ORGANISER,), active=False)
+    ended = make_event(title="Klimaatcafé",
+                       organisers=[organiser, other, gone],
+                       starts_at=utcnow() - timedelta(days=1, hours=3))
+    written = make_event(organisers=[organiser], starts_at=utcnow() - timedelta(days=1))
+    make_event(organisers=[organiser], starts_at=utcnow() - timedelta(hours=3))  # too soon
+    make_event(organisers=[organiser], starts_at=utcnow() - timedelta(days=40))  # long ago
+    make_event(organisers=[organiser], starts_at=utcnow() - timedelta(days=1),
+               status=EventStatus.CANCELLED)
+    db.session.commit()
+    closing.save_closing_report(written, ClosingReportDetails(summary_nl="Verslag."),
+                                by=organiser)
+    db.session.commit()
+    assert closing.send_closing_report_reminders() == 2
+    mails = _reminders()
+    assert sorted(m.recipient for m in mails) == sorted([organiser.email, other.email])
+    dutch = next(m for m in mails if m.recipient == other.email)
+    assert "Klimaatcafé" in dutch.subject
+    assert f"/manage/events/{ended.slug}/report" in dutch.body_text
+    assert ended.closing_reminder_sent_at is not None
+    assert closing.send_closing_report_reminders() == 0
+    assert len(_reminders()) == 2
