@@ -86,6 +86,16 @@ class Config:
 
     #: Public base URL used in mails and calendar feeds sent outside a request.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Who answers questions about the open data (named in its DCAT-AP catalogue).
+    OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "participatie@stad.gent")
+
+    #: Map tiles behind the catalogue's map of events: a URL template with {z}/{x}/{y}
+    #: (OpenStreetMap's by default; a city tile server in production). Empty: no map, only
+    #: the list of places. Its host is added to the Content-Security-Policy's img-src.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
+    MAP_TILE_ATTRIBUTION_URL = os.environ.get("MAP_TILE_ATTRIBUTION_URL",
+                                              "https://www.openstreetmap.org/copyright")
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
@@ -153,6 +163,8 @@ class TestConfig(Config):
     PAGE_CACHE_LISTEN = False
     MAIL_PORT = 8025
     PUBLIC_BASE_URL = "http://localhost"
+    #: Tests never load tiles from another host (the map tests serve a tile from static/).
+    MAP_TILE_URL = ""
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -15,8 +15,8 @@ from bench.dataset import STAFF_EMAIL, STAFF_PASSWORD
 EXPORT_RULE = "/staff/exports/<any(opinions, summary):kind>.<any(csv, xlsx, json):fmt>"
 SIGN_IN = "/account/sign-in"
 #: The same rows and columns as the staff export of every opinion (Dutch titles), as
-#: PostgreSQL would write them itself; the author pseudonym (an HMAC computed in Python)
-#: is stood in for by the user id.
+#: PostgreSQL writes them with nothing computed: no neutralised cells, no themes; the author
+#: pseudonym is stood in for by the user id. The export itself is a COPY too (exports/copy.py).
 COPY_SELECT = """
 SELECT pa.code AS action_code, pa.title_nl AS action_title, pr.slug AS priority,
        e.slug AS event, coalesce(nullif(e.title_nl, ''), e.title_en) AS event_title,

@@ -23,8 +23,11 @@ from participation.events.views import manage as events_manage
 from participation.events.views import public as events_public
 from participation.exports.views import manage as exports_manage
 from participation.exports.views import staff as exports_staff
+from participation.feedback.views import manage as feedback_manage
 from participation.feedback.views import public as feedback_public
 from participation.feedback.views import staff as feedback_staff
+from participation.images.views import public as images_public
+from participation.opendata.views import public as opendata_public
 from participation.policy.views import public as policy_public
 from participation.privacy.views import public as privacy_public
 from participation.registrations.views import manage as registrations_manage
@@ -35,6 +38,9 @@ BLUEPRINTS = (
     core_public.bp,
     events_public.bp,
     events_manage.bp,
+    events_manage.venues_bp,
+    events_manage.images_bp,
+    images_public.bp,
     exports_manage.bp,
     registrations_manage.bp,
     registrations_manage.checkin_bp,
@@ -44,9 +50,11 @@ BLUEPRINTS = (
     accounts_public.bp,
     accounts_admin.bp,
     feedback_public.bp,
+    feedback_manage.bp,
     feedback_staff.bp,
     exports_staff.bp,
     privacy_public.bp,
+    opendata_public.bp,
 )
 
 

@@ -11,6 +11,8 @@ from participation.events.models import (  # noqa: F401
     event_organisers,
 )
 from participation.feedback.models import (  # noqa: F401
+    ClosingOutcome,
+    ClosingReport,
     Opinion,
     OpinionReport,
     OpinionSource,
@@ -20,7 +22,9 @@ from participation.feedback.models import (  # noqa: F401
     Stance,
     Theme,
 )
+from participation.images.models import Image, ImageRendition  # noqa: F401
 from participation.mail.models import OutboxMessage, OutboxStatus  # noqa: F401
+from participation.places.models import Venue  # noqa: F401
 from participation.policy.models import (  # noqa: F401
     ActionStatus,
     ActionUpdate,

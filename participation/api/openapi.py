@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from participation.places.models import DISTRICTS
+
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATETIME = {"type": "string", "format": "date-time"}
 
@@ -63,6 +65,16 @@ EVENT_SUMMARY = {
         "status": {"type": "string", "enum": ["published", "cancelled"]},
         "venue_name": NULLABLE_STRING,
         "address": NULLABLE_STRING,
+        "district": {"type": ["string", "null"], "enum": [*DISTRICTS, None],
+                     "description": "Ghent district (wijk) of the venue, as its short name."},
+        "geo": {
+            "type": ["object", "null"],
+            "required": ["latitude", "longitude"],
+            "properties": {"latitude": {"type": "number", "minimum": -90, "maximum": 90},
+                           "longitude": {"type": "number", "minimum": -180, "maximum": 180}},
+            "additionalProperties": False,
+            "description": "Coordinates of the venue (WGS 84).",
+        },
         "online": {"type": "boolean",
                    "description": "The event can be followed online. The link itself is never "
                                   "public: only confirmed registrants (by mail and on their "
@@ -303,6 +315,8 @@ EVENT_FILTERS = [
     _query("free_places", {"type": "string", "enum": ["true", "false", "1", "0"]},
            "Only events with free places"),
     _query("q", {**TEXT, "maxLength": 100}, "Text search"),
+    _query("district", {"type": "string", "enum": list(DISTRICTS)},
+           "Ghent district (wijk) of the venue, as its short name"),
     _query("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "Page number"),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "Page size"),
 ]

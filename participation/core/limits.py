@@ -22,6 +22,8 @@ FORM_LIMIT = "10 per minute;50 per hour"
 REGISTRATION_LIMIT = "10 per minute;60 per hour"
 #: Giving, changing, withdrawing and reporting opinions.
 FEEDBACK_LIMIT = "10 per minute;60 per hour"
+#: Questions to the organisers of an event: each one mails people, so fewer are allowed.
+QUESTION_LIMIT = "3 per minute;10 per hour"
 
 
 def configure_storage(app: Flask) -> None:

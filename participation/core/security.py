@@ -11,6 +11,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def content_security_policy(tile_url: str | None = None) -> str:
+    """Return the policy; map tiles from another host (``MAP_TILE_URL``) may be shown."""
+    scheme, _, rest = (tile_url or "").partition("://")
+    host = rest.split("/", 1)[0]
+    if host.startswith("{s}."):  # tile servers on subdomains a, b, c...
+        host = "*." + host[4:]
+    if scheme not in ("http", "https") or not host or "{" in host or "'" in host or " " in host:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:",
+                                           f"img-src 'self' data: {scheme}://{host}")
+
+
 class UnsafeConfiguration(RuntimeError):
     """Production was asked to start with a setting that would put residents at risk."""
 
@@ -54,7 +66,7 @@ def install(app: Flask) -> None:
     """Add security headers to every response."""
     production = app.config.get("ENV_NAME") == "production"
     defaults = [
-        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("Content-Security-Policy", content_security_policy(app.config.get("MAP_TILE_URL"))),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tomllib
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -24,8 +25,14 @@ from participation.accounts.models import User
 from participation.core.i18n import BRUSSELS, LANGUAGES
 from participation.database import utcnow
 from participation.events import services_manage as event_services
+from participation.events.demo_extras import (
+    load_demo_followers,
+    load_demo_images,
+    load_demo_venues,
+)
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.feedback import closing
 from participation.feedback.demo import load_demo_opinions
 from participation.policy.importer import import_actions_csv
 from participation.policy.models import PolicyAction, PolicyDocument, Priority
@@ -80,10 +87,34 @@ def load_demo(now: datetime | None = None) -> dict[str, int]:
         counts["registrations"] += _register_demo_residents(event, data.get("confirmed", 0), now)
         counts["questions"] += _ask_questions(event, data.get("questions", []))
     db.session.flush()
+    # Venues, contacts, images and followers: data files beside this one (issue 18).
+    counts.update(venues=load_demo_venues(), follows=load_demo_followers(),
+                  images=load_demo_images())
+    counts["closing_reports"] = _load_closing_reports(organiser, now)
     for name, number in load_demo_opinions(now).items():
         counts[name] = counts.get(name, 0) + number
     db.session.flush()
     return counts
+
+
+def _load_closing_reports(organiser: User, now: datetime) -> int:
+    """Write the closing reports of ``closing_reports.json`` that are missing, as the
+    organiser would once the event took place; return how many."""
+    events = _by(Event, "slug")
+    written = 0
+    for data in json.loads((DATA / "closing_reports.json").read_text(encoding="utf-8")):
+        event = events.get(data["event"])
+        if event is None or event.closing_report is not None or event.ends_at > now:
+            continue
+        codes = {action.code: action.id for action in event.actions}
+        closing.save_closing_report(event, closing.ClosingReportDetails(
+            summary_nl=data["summary_nl"], summary_en=data.get("summary_en"),
+            participants=data.get("participants"),
+            said={codes[code]: closing.Said(said["nl"], said.get("en"))
+                  for code, said in data.get("said", {}).items()},
+        ), by=organiser, now=now)
+        written += 1
+    return written
 
 
 def _import_missing_actions() -> int:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    EmailField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -19,10 +21,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -41,7 +45,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _topic_id(value) -> int | None:
-    """Coerce the chosen topic; the empty placeholder option means none was chosen."""
+    """Coerce a chosen id (topic, venue); the empty placeholder option means none was chosen."""
     return int(value) if value not in (None, "") else None
 
 
@@ -146,7 +150,9 @@ class EventForm(FlaskForm):
     ends_at = BrusselsDateTimeField(
         _l("End"), validators=[InputRequired(_l("Enter the end date and time."))]
     )
-    venue_name = StringField(_l("Venue"), filters=[_strip], validators=[Length(max=200)])
+    venue_id = SelectField(_l("Venue"), coerce=_topic_id, validate_choice=True)
+    venue_name = StringField(_l("Other venue: name"), filters=[_strip],
+                             validators=[Length(max=200)])
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
     online_url = StringField(
         _l("Online link"), filters=[_strip],
@@ -171,6 +177,21 @@ class EventForm(FlaskForm):
     accessibility_notes_en = _text(
         TextAreaField, _l("Other accessibility information, in English"), _l("This text"), 2000,
         "en")
+    contact_service_nl = StringField(_l("Organising service (Dutch)"), filters=[_strip],
+                                     validators=[Length(max=200)])
+    contact_service_en = StringField(_l("Organising service (English)"), filters=[_strip],
+                                     validators=[Length(max=200)])
+    contact_email = EmailField(
+        _l("Contact e-mail address"), filters=[_strip],
+        validators=[Optional(), Length(max=254),
+                    Email(_l("Enter an e-mail address like name@example.org."))],
+    )
+    contact_phone = StringField(
+        _l("Contact phone number"), filters=[_strip],
+        validators=[Optional(), Length(max=40),
+                    Regexp(r"^\+?[0-9 ()./-]{6,}$",
+                           message=_l("Enter a phone number, for example 09 210 10 10."))],
+    )
     language = SelectField(
         _l("Language of the event"),
         choices=[
@@ -221,12 +242,17 @@ class EventForm(FlaskForm):
             topic_id=self.topic_id.data,
             starts_at=to_utc(self.starts_at.data),
             ends_at=to_utc(self.ends_at.data),
+            venue_id=self.venue_id.data,
             venue_name=self.venue_name.data or None,
             address=self.address.data or None,
             online_url=self.online_url.data or None,
             step_free=self.step_free.data,
             hearing_loop=self.hearing_loop.data,
             sign_language_on_request=self.sign_language_on_request.data,
+            contact_service_nl=self.contact_service_nl.data or None,
+            contact_service_en=self.contact_service_en.data or None,
+            contact_email=(self.contact_email.data or "").lower() or None,
+            contact_phone=self.contact_phone.data or None,
             language=EventLanguage(self.language.data),
             capacity=self.capacity.data,
             companions_allowed=self.companions_allowed.data or 0,
@@ -247,12 +273,17 @@ def form_data(event: Event) -> dict:
         "topic_id": event.topic_id,
         "starts_at": to_local(event.starts_at),
         "ends_at": to_local(event.ends_at),
+        "venue_id": event.venue_id,
         "venue_name": event.venue_name,
         "address": event.address,
         "online_url": event.online_url,
         "step_free": event.step_free,
         "hearing_loop": event.hearing_loop,
         "sign_language_on_request": event.sign_language_on_request,
+        "contact_service_nl": event.contact_service_nl,
+        "contact_service_en": event.contact_service_en,
+        "contact_email": event.contact_email,
+        "contact_phone": event.contact_phone,
         "language": event.language.value,
         "capacity": event.capacity,
         "companions_allowed": event.companions_allowed,
@@ -263,3 +294,13 @@ def form_data(event: Event) -> dict:
         "actions": [a.id for a in event.actions],
         "organiser_emails": "\n".join(u.email for u in event.organisers),
     }
+
+
+class EventImageForm(FlaskForm):
+    """Upload the event's image with what it shows."""
+
+    image = FileField(_l("Image"), validators=[FileRequired(_l("Choose an image file."))])
+    alt_nl = StringField(_l("What the image shows (Dutch)"), filters=[_strip],
+                         validators=[Length(max=300)])
+    alt_en = StringField(_l("What the image shows (English)"), filters=[_strip],
+                         validators=[Length(max=300)])

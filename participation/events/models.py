@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
+from participation.images.models import Image
 from participation.localized import Bilingual, localized_field
+from participation.places.models import Venue
 
 
 class EventStatus(enum.StrEnum):
@@ -58,6 +60,12 @@ class Topic(Bilingual, db.Model):
     name_en: Mapped[str | None] = mapped_column(sa.String(120))
     description_nl: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: Shown for the topic's events that have no image of their own.
+    image_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="SET NULL")
+    )
+
+    image: Mapped[Image | None] = relationship(lazy="joined")
 
 
 def _in_a_language(field: str) -> sa.CheckConstraint:
@@ -142,7 +150,15 @@ class Event(Bilingual, db.Model):
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="RESTRICT"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    #: The venue record, when the organiser picked one: its name, address and access facts
+    #: are copied onto the event by the service and kept in step when the venue changes.
+    venue_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("venues.id", ondelete="RESTRICT"), index=True
+    )
     venue_name: Mapped[str | None] = mapped_column(sa.String(200))
+    image_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("images.id", ondelete="SET NULL"), index=True
+    )
     address: Mapped[str | None] = mapped_column(sa.String(300))
     #: Link for online events (or a hybrid stream).
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
@@ -159,6 +175,11 @@ class Event(Bilingual, db.Model):
     language: Mapped[EventLanguage] = mapped_column(
         value_enum(EventLanguage, "event_language"), default=EventLanguage.DUTCH, index=True
     )
+    #: Who to contact: the organising service (both languages), its e-mail and phone.
+    contact_service_nl: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_service_en: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
     #: Number of places; NULL means unlimited.
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None]
@@ -185,6 +206,8 @@ class Event(Bilingual, db.Model):
     cancelled_at: Mapped[datetime | None]
     #: When participants were invited to give feedback after the event (sent once).
     feedback_invites_sent_at: Mapped[datetime | None]
+    #: When the organisers were reminded to write the closing report (sent once).
+    closing_reminder_sent_at: Mapped[datetime | None]
     #: Kept by participation.events.search on every flush: titles, and every word search
     #: looks at (texts in both languages, venue, topic names, titles of the actions
     #: discussed), lowercased and without accents.
@@ -200,6 +223,8 @@ class Event(Bilingual, db.Model):
     accessibility_notes = localized_field()
 
     topic: Mapped[Topic] = relationship(lazy="joined", innerjoin=True)
+    venue: Mapped[Venue | None] = relationship(lazy="joined")
+    image: Mapped[Image | None] = relationship(lazy="joined")
     actions: Mapped[list[PolicyAction]] = relationship(  # noqa: F821
         "PolicyAction", secondary=event_actions, order_by="PolicyAction.code", backref="events"
     )
@@ -211,6 +236,11 @@ class Event(Bilingual, db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def picture(self) -> Image | None:
+        """The event's own image, or else its topic's."""
+        return self.image or self.topic.image
 
     @property
     def has_ended(self) -> bool:

@@ -15,6 +15,7 @@ from participation.database import utcnow
 from participation.events import search
 from participation.events.models import Event, EventLanguage, EventStatus, Topic
 from participation.extensions import db
+from participation.places.models import Venue
 from participation.policy.models import PolicyAction
 
 MAX_PER_PAGE = 100
@@ -41,6 +42,8 @@ class EventFilter:
     include_past: bool = False
     action_id: int | None = None
     priority_id: int | None = None
+    #: Short name of a Ghent district (``places.models.DISTRICTS``).
+    district: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,6 +71,10 @@ def published_events_query(flt: EventFilter, now: datetime | None = None) -> sa.
         )
     for word in search.query_words(flt.q):
         query = query.where(Event.search_text.like(_contains(word), escape="\\"))
+    if flt.district:
+        query = query.where(
+            Event.venue_id.in_(sa.select(Venue.id).where(Venue.district == flt.district))
+        )
     if flt.action_id is not None:
         query = query.where(Event.actions.any(PolicyAction.id == flt.action_id))
     if flt.priority_id is not None:
@@ -155,3 +162,13 @@ def calendar_events(topic: Topic | None = None, limit: int = 500) -> list[Event]
     if topic is not None:
         query = query.where(Event.topic_id == topic.id)
     return list(db.session.scalars(query.order_by(Event.starts_at, Event.id).limit(limit)))
+
+
+def past_events(limit: int = 1000) -> list[Event]:
+    """Return published events that have ended, latest first (the archive)."""
+    return list(db.session.scalars(
+        sa.select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at < utcnow())
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(limit)
+    ))

@@ -20,11 +20,15 @@ from participation.core.text import is_single_line
 from participation.database import begin_write, utcnow
 from participation.events import signals
 from participation.events.models import Event, EventLanguage, EventStatus, Topic, event_organisers
+from participation.events.venues import copy_onto
 from participation.extensions import db
+from participation.places.models import Venue
 from participation.policy.models import PolicyAction
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 120
+#: How residents reach the organisers, shown on the event page.
+CONTACT_FIELDS = ("contact_service_nl", "contact_service_en", "contact_email", "contact_phone")
 
 
 class EventError(DomainError):
@@ -49,6 +53,8 @@ class EventDetails:
     slug: str | None = None
     description_nl: str | None = None
     description_en: str | None = None
+    #: A venue record; its name, address and access facts replace the typed ones.
+    venue_id: int | None = None
     venue_name: str | None = None
     address: str | None = None
     online_url: str | None = None
@@ -61,6 +67,10 @@ class EventDetails:
     sign_language_on_request: bool = False
     accessibility_notes_nl: str | None = None
     accessibility_notes_en: str | None = None
+    contact_service_nl: str | None = None
+    contact_service_en: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
     language: EventLanguage = EventLanguage.DUTCH
     capacity: int | None = None
     #: How many people one registration may bring along (0 = none).
@@ -160,7 +170,9 @@ def _check_rules(details: EventDetails) -> None:
                          field="confirm_within_hours")
     if details.capacity is not None and details.capacity < 0:
         raise EventError(_l("The number of places cannot be negative."), field="capacity")
-    if not (details.venue_name or details.address or details.online_url):
+    if details.venue_id is not None and db.session.get(Venue, details.venue_id) is None:
+        raise EventError(_l("Choose a venue from the list."), field="venue_id")
+    if not (details.venue_id or details.venue_name or details.address or details.online_url):
         raise EventError(_l("Give an address, a venue or an online link."), field="address")
     if db.session.get(Topic, details.topic_id) is None:
         raise EventError(_l("Choose a topic."), field="topic_id")
@@ -224,8 +236,11 @@ def _apply(event: Event, details: EventDetails, by: User) -> None:
         "sign_language_on_request", "language",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
         "places_per_organisation", "confirm_within_hours",
+        *CONTACT_FIELDS,
     ):
         setattr(event, name, getattr(details, name))
+    venue = db.session.get(Venue, details.venue_id) if details.venue_id is not None else None
+    copy_onto(event, venue)
     actions = []
     if details.action_ids:
         actions = list(
@@ -312,8 +327,10 @@ def duplicate_event(event: Event, *, by: User) -> Event:
         "sign_language_on_request", "language", "capacity",
         "registration_opens_at", "registration_closes_at", "companions_allowed",
         "places_per_organisation", "confirm_within_hours",
+        *CONTACT_FIELDS,
     ):
         setattr(copy, name, getattr(event, name))
+    copy.venue_id = event.venue_id
     copy.actions = list(event.actions)
     organisers = list(event.organisers)
     if not by.is_admin and by not in organisers:

@@ -32,7 +32,7 @@ def event_json_ld(event: Event, url: str) -> dict:
         "eventStatus": "https://schema.org/EventCancelled"
         if event.status == EventStatus.CANCELLED
         else "https://schema.org/EventScheduled",
-        "organizer": {"@type": "GovernmentOrganization", "name": "Stad Gent", "url": "https://stad.gent"},
+        "organizer": _organizer(event),
         "isAccessibleForFree": True,
     }
     if event.is_online:
@@ -50,7 +50,53 @@ def event_json_ld(event: Event, url: str) -> dict:
             "name": event.venue_name or "",
             "address": event.address or "",
         }
+        venue = event.venue
+        if venue is not None and venue.has_coordinates:
+            data["location"]["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": venue.latitude,
+                "longitude": venue.longitude,
+            }
     if event.capacity is not None:
         data["maximumAttendeeCapacity"] = event.capacity
         data["remainingAttendeeCapacity"] = event.places_left
     return data
+
+
+def _organizer(event: Event) -> dict:
+    organizer = {"@type": "GovernmentOrganization", "name": event.t("contact_service") or
+                 "Stad Gent", "url": "https://stad.gent"}
+    if event.contact_email:
+        organizer["email"] = event.contact_email
+    if event.contact_phone:
+        organizer["telephone"] = event.contact_phone
+    return organizer
+
+
+def share_tags(event: Event, url: str, image_url: str | None, site_name: str,
+               language: str) -> list[tuple[str, str]]:
+    """Open Graph and Twitter card tags, so a shared link shows a preview."""
+    tags = [
+        ("og:type", "website"),
+        ("og:site_name", site_name),
+        ("og:locale", "en_GB" if language == "en" else "nl_BE"),
+        ("og:title", event.title),
+        ("og:description", event.summary),
+        ("og:url", url),
+        ("twitter:card", "summary_large_image" if image_url else "summary"),
+        ("twitter:title", event.title),
+        ("twitter:description", event.summary),
+    ]
+    image = event.picture
+    if image_url and image is not None:
+        width = image.width_list[-1]
+        tags += [
+            ("og:image", image_url),
+            ("og:image:type", "image/jpeg"),
+            ("og:image:width", str(width)),
+            ("og:image:height", str(image.height_at(width))),
+            ("og:image:alt", image.t("alt")),
+            ("twitter:image", image_url),
+            ("twitter:image:alt", image.t("alt")),
+        ]
+    return tags

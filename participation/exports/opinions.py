@@ -16,10 +16,16 @@ from flask_babel import lazy_gettext as _l
 from participation.accounts.models import User
 from participation.core.i18n import brussels_day_start
 from participation.events.models import Event
+from participation.exports import copy
 from participation.exports.writers import Column, Sheet
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionStatus, OpinionTheme, Stance, Theme
-from participation.feedback.small_groups import shown_count, shown_value, small_groups
+from participation.feedback.small_groups import (
+    SMALL_GROUP_LABEL,
+    shown_count,
+    shown_value,
+    small_groups,
+)
 from participation.localized import sql_pick
 from participation.policy.models import PolicyAction, Priority
 
@@ -112,16 +118,28 @@ def _filtered(query: sa.Select, flt: OpinionFilter) -> sa.Select:
     return query
 
 
-def pseudonymiser():
-    """Return a function giving each user id a pseudonym for one export: HMAC-SHA256, truncated.
+def export_salt() -> str:
+    """A fresh secret for one export's pseudonyms (from the app's key and a random part).
 
-    The key holds a fresh random part for every export: a pseudonym stable across exports
-    would let someone join a narrow export (one row, demographics suppressed) to a wide one.
+    A pseudonym stable across exports would let someone join a narrow export (one row,
+    demographics suppressed) to a wide one.
     """
     secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    key = hmac.new(secret, b"participation:export:author-pseudonym:" + os.urandom(16),
-                   hashlib.sha256).digest()
+    return hmac.new(secret, b"participation:export:author-pseudonym:" + os.urandom(16),
+                    hashlib.sha256).hexdigest()
 
+
+def pseudonym_of(salt: str, user_id: int) -> str:
+    """An author's pseudonym in one export: SHA-256 of the export's secret and the id, cut.
+
+    ``copy.pseudonym_cell`` computes the same in SQL.
+    """
+    return hashlib.sha256(f"{salt}{user_id}".encode("ascii")).hexdigest()[:16]
+
+
+def pseudonymiser(salt: str | None = None):
+    """Return a function giving each user id its pseudonym for one export."""
+    salt = salt or export_salt()
     known: dict[int, str] = {}
 
     def pseudonym(user_id: int | None) -> str | None:
@@ -130,7 +148,7 @@ def pseudonymiser():
         # One author often has several opinions: compute each pseudonym once per export.
         found = known.get(user_id)
         if found is None:
-            found = hmac.new(key, str(user_id).encode("ascii"), hashlib.sha256).hexdigest()[:16]
+            found = pseudonym_of(salt, user_id)
             if len(known) < 100_000:
                 known[user_id] = found
         return found
@@ -146,13 +164,14 @@ def _theme_name(language: str):
     return sql_pick(Theme, "name", language)
 
 
-def _themes_of_opinion(language: str):
+def _themes_per_opinion(language: str):
+    """One row per coded opinion: its id and its theme names joined by a semicolon."""
     return (
-        sa.select(sa.func.aggregate_strings(_theme_name(language), "; "))
-        .select_from(OpinionTheme)
+        sa.select(OpinionTheme.opinion_id.label("opinion_id"),
+                  sa.func.aggregate_strings(_theme_name(language), "; ").label("names"))
         .join(Theme, Theme.id == OpinionTheme.theme_id)
-        .where(OpinionTheme.opinion_id == Opinion.id)
-        .scalar_subquery()
+        .group_by(OpinionTheme.opinion_id)
+        .subquery("opinion_themes_joined")
     )
 
 
@@ -167,23 +186,31 @@ def _filtered_opinions(flt: OpinionFilter) -> sa.Select:
     return _filtered(query, flt)
 
 
-def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> Iterator[dict]:
+def _small(flt: OpinionFilter, personal: bool) -> tuple[set, set]:
+    """Postcodes and age bands fewer than 5 authors share (none in admin exports)."""
+    if personal:
+        return set(), set()
+    opinions = _filtered_opinions(flt)
+    return small_groups(opinions, Opinion.postcode), small_groups(opinions, Opinion.age_band)
+
+
+def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
+                 salt: str | None = None) -> Iterator[dict]:
     """Yield one dict per opinion matching the filter, streamed from the database.
 
     Outside admin exports, a postcode or age band fewer than 5 authors share under this
     filter shows as "<5", the way the summary shows small groups.
     """
-    pseudonym = pseudonymiser()
-    opinions = _filtered_opinions(flt)
-    small_postcodes = set() if personal else small_groups(opinions, Opinion.postcode)
-    small_age_bands = set() if personal else small_groups(opinions, Opinion.age_band)
+    pseudonym = pseudonymiser(salt)
+    small_postcodes, small_age_bands = _small(flt, personal)
+    themes = _themes_per_opinion(language)
     selected = [
         Opinion.id, Opinion.user_id, PolicyAction.code, _title(language).label("action_title"),
         Priority.slug.label("priority"), Event.slug.label("event"),
         sql_pick(Event, "title", language).label("event_title"), Opinion.stance, Opinion.body,
-        Opinion.locale,
-        Opinion.created_at, Opinion.source, Opinion.status, Opinion.hidden_reason,
-        Opinion.postcode, Opinion.age_band, _themes_of_opinion(language).label("themes"),
+        Opinion.locale, Opinion.created_at, Opinion.source, Opinion.status,
+        Opinion.hidden_reason, Opinion.postcode, Opinion.age_band,
+        themes.c.names.label("themes"),
     ]
     if personal:
         selected += [User.name.label("author_name"), User.email.label("author_email")]
@@ -193,6 +220,7 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
         .join(PolicyAction, PolicyAction.id == Opinion.action_id)
         .join(Priority, Priority.id == PolicyAction.priority_id)
         .outerjoin(Event, Event.id == Opinion.event_id)
+        .outerjoin(themes, themes.c.opinion_id == Opinion.id)
     )
     if personal:
         query = query.outerjoin(User, User.id == Opinion.user_id)
@@ -228,10 +256,72 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl") -> It
         result.close()
 
 
+def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
+                      salt: str | None = None) -> Iterator[bytes]:
+    """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY).
+
+    Titles and theme names are neutralised once per action, event and opinion with themes,
+    in subqueries, rather than once per exported row.
+    """
+    salt = salt or export_salt()
+    small_postcodes, small_age_bands = _small(flt, personal)
+    actions = copy.computed_once(sa.select(
+        PolicyAction.id, copy.text_cell(_title(language)).label("title")), "action_cells")
+    events = copy.computed_once(sa.select(
+        Event.id, copy.plain_cell(Event.slug).label("slug"),
+        copy.text_cell(sql_pick(Event, "title", language)).label("title")), "event_cells")
+    themes = _themes_per_opinion(language)
+    theme_cells = copy.computed_once(sa.select(
+        themes.c.opinion_id, copy.text_cell(themes.c.names).label("names")), "theme_cells")
+
+    def grouped(column, small: set, cell):
+        if not small:
+            return cell(column)
+        return sa.case((column.in_(sorted(small)), SMALL_GROUP_LABEL), else_=cell(column))
+
+    selected = {
+        "action_code": copy.plain_cell(PolicyAction.code),
+        "action_title": actions.c.title,
+        "priority": copy.plain_cell(Priority.slug),
+        "event": sa.func.coalesce(events.c.slug, ""),
+        "event_title": sa.func.coalesce(events.c.title, ""),
+        "stance": copy.plain_cell(Opinion.stance),
+        "text": copy.text_cell(Opinion.body),
+        "language": copy.plain_cell(Opinion.locale),
+        "created_at": copy.utc_cell(Opinion.created_at),
+        "source": copy.plain_cell(Opinion.source),
+        "status": copy.plain_cell(Opinion.status),
+        "hidden_reason": copy.text_cell(Opinion.hidden_reason),
+        "themes": sa.func.coalesce(theme_cells.c.names, ""),
+        "author_pseudonym": copy.pseudonym_cell(Opinion.user_id, salt),
+        "postcode": grouped(Opinion.postcode, small_postcodes, copy.text_cell),
+        # One of the fixed age bands ("25_34"...): nothing to neutralise.
+        "age_band": grouped(Opinion.age_band, small_age_bands, copy.plain_cell),
+        "author_name": copy.text_cell(User.name),
+        "author_email": copy.text_cell(User.email),
+    }
+    query = (
+        sa.select(*[selected[c.key].label(c.key)
+                    for c in columns_for(OPINION_COLUMNS, personal)])
+        .select_from(Opinion)
+        .join(PolicyAction, PolicyAction.id == Opinion.action_id)
+        .join(Priority, Priority.id == PolicyAction.priority_id)
+        .join(actions, actions.c.id == Opinion.action_id)
+        .outerjoin(events, events.c.id == Opinion.event_id)
+        .outerjoin(theme_cells, theme_cells.c.opinion_id == Opinion.id)
+    )
+    if personal:
+        query = query.outerjoin(User, User.id == Opinion.user_id)
+    yield from copy.csv_lines(_filtered(query, flt).order_by(Opinion.id))
+
+
 def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> Sheet:
-    """The opinion export: its columns and its (lazy) rows."""
-    return Sheet("opinions", columns_for(OPINION_COLUMNS, personal),
-                 opinion_rows(flt, personal, language))
+    """The opinion export: its columns and its (lazy) rows; CSV lines from COPY where it can."""
+    sheet = Sheet("opinions", columns_for(OPINION_COLUMNS, personal),
+                  opinion_rows(flt, personal, language))
+    if copy.available():
+        sheet.csv_lines = opinion_csv_lines(flt, personal, language)
+    return sheet
 
 
 def summary_rows(flt: OpinionFilter, exact: bool, language: str = "nl") -> Iterator[dict]:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from participation.core.forms import HoneypotMixin
-from participation.feedback.models import OPINION_MAX_LENGTH, THEME_NAME_MAX_LENGTH
+from participation.feedback.closing import ClosingReportDetails, Said
+from participation.feedback.models import (
+    CLOSING_SAID_MAX_LENGTH,
+    CLOSING_SUMMARY_MAX_LENGTH,
+    OPINION_MAX_LENGTH,
+    THEME_NAME_MAX_LENGTH,
+)
 from participation.feedback.services import HIDE_REASON_MAX_LENGTH, REPORT_REASON_MAX_LENGTH
 
 STANCE_CHOICES = [
@@ -67,6 +81,49 @@ class HideForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only a button (and its CSRF token)."""
+
+
+class ClosingReportForm(FlaskForm):
+    """What came of an event; a pair of fields per action it discussed is added per event."""
+
+    summary_nl = TextAreaField(
+        _l("Summary in Dutch"),
+        validators=[InputRequired(_l("Summarise in Dutch what came of the event.")),
+                    Length(max=CLOSING_SUMMARY_MAX_LENGTH)],
+    )
+    summary_en = TextAreaField(_l("Summary in English (optional)"),
+                               validators=[Length(max=CLOSING_SUMMARY_MAX_LENGTH)])
+    participants = IntegerField(
+        _l("Number of participants"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Give a number of 0 or more."))],
+    )
+
+    def said_fields(self, action_id: int) -> tuple:
+        """The two fields of one action: what was said, in Dutch and in English."""
+        return self[f"said_nl_{action_id}"], self[f"said_en_{action_id}"]
+
+    def to_details(self, action_ids: list[int]) -> ClosingReportDetails:
+        return ClosingReportDetails(
+            summary_nl=self.summary_nl.data or "",
+            summary_en=self.summary_en.data or None,
+            participants=self.participants.data,
+            said={i: Said(*(f.data or None for f in self.said_fields(i))) for i in action_ids},
+        )
+
+
+def closing_report_form(actions, **kwargs) -> ClosingReportForm:
+    """Build the closing report form of an event, with fields for each action it discussed."""
+
+    class EventClosingReportForm(ClosingReportForm):
+        pass
+
+    for action in actions:
+        setattr(EventClosingReportForm, f"said_nl_{action.id}", TextAreaField(
+            _l("What was said (Dutch)"), validators=[Length(max=CLOSING_SAID_MAX_LENGTH)]))
+        setattr(EventClosingReportForm, f"said_en_{action.id}", TextAreaField(
+            _l("What was said (English, optional)"),
+            validators=[Length(max=CLOSING_SAID_MAX_LENGTH)]))
+    return EventClosingReportForm(**kwargs)
 
 
 class ThemeForm(FlaskForm):

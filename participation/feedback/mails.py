@@ -24,3 +24,16 @@ def queue_feedback_invitation(registration: Registration, event: Event) -> Outbo
         registration.locale,
         {"name": registration.name, "event": event, "actions": actions},
     )
+
+
+def queue_closing_report_reminder(user, event: Event) -> OutboxMessage:
+    """Remind an organiser of a past event to write what came of it (its closing report)."""
+    return queue_mail(
+        "closing_report_reminder",
+        user.email,
+        _l("What came of %(event)s? Write the closing report", event=event.t("title", user.locale)),
+        user.locale,
+        {"name": user.name, "event": event,
+         "url": public_url("closing_reports.write", slug=event.slug),
+         "event_url": public_url("events.event_detail", slug=event.slug)},
+    )

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from participation.accounts.models import AgeBand
 from participation.database import flag, utcnow, value_enum
@@ -126,6 +126,71 @@ class OpinionReport(db.Model):
     resolved_at: Mapped[datetime | None]
 
     opinion: Mapped[Opinion] = relationship(back_populates="reports")
+
+
+CLOSING_SUMMARY_MAX_LENGTH = 5000
+CLOSING_SAID_MAX_LENGTH = 2000
+
+
+class ClosingReport(Bilingual, db.Model):
+    """What came of an event: written by its organisers afterwards, shown on its page."""
+
+    __tablename__ = "closing_reports"
+    cache_query_tags = ("closing_reports",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"event:{self.event_id}", "closing_reports"}
+
+    __table_args__ = (
+        sa.CheckConstraint("length(summary_nl) > 0", name="summary_not_empty"),
+        sa.CheckConstraint("participants IS NULL OR participants >= 0",
+                           name="participants_not_negative"),
+    )
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    summary_nl: Mapped[str] = mapped_column(sa.Text)
+    summary_en: Mapped[str | None] = mapped_column(sa.Text)
+    #: How many took part: proposed from the check-ins, the organisers may correct it
+    #: (walk-ins nobody checked in); NULL when they do not know.
+    participants: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(  # noqa: F821
+        "Event", backref=backref("closing_report", uselist=False, passive_deletes=True)
+    )
+    outcomes: Mapped[list[ClosingOutcome]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
+        lazy="selectin", order_by="ClosingOutcome.position",
+    )
+
+
+class ClosingOutcome(Bilingual, db.Model):
+    """What was said at the event about one of the policy actions it discussed."""
+
+    __tablename__ = "closing_outcomes"
+    cache_query_tags = ("closing_reports",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        return {f"event:{self.event_id}", "closing_reports"}
+
+    __table_args__ = (sa.CheckConstraint("length(said_nl) > 0", name="said_not_empty"),)
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("closing_reports.event_id", ondelete="CASCADE"), primary_key=True
+    )
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    #: Order on the page: the order of the event's actions (by code).
+    position: Mapped[int] = mapped_column(default=0)
+    said_nl: Mapped[str] = mapped_column(sa.Text)
+    said_en: Mapped[str | None] = mapped_column(sa.Text)
+
+    report: Mapped[ClosingReport] = relationship(back_populates="outcomes")
+    action: Mapped[PolicyAction] = relationship("PolicyAction", lazy="joined")  # noqa: F821
 
 
 class Theme(Bilingual, db.Model):

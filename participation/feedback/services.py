@@ -27,6 +27,7 @@ from participation.feedback.models import (
     OpinionStatus,
     Stance,
 )
+from participation.policy import follows
 from participation.policy import services as policy_services
 from participation.policy.mails import queue_update_mail
 from participation.policy.models import ActionUpdate, PolicyAction
@@ -399,7 +400,7 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
     begin_write(db.session())  # the Session itself: the scoped proxy lacks in_transaction()
     for event_id in events_due_for_invitations(now):
         event = db.session.scalar(
-            sa.select(Event).where(Event.id == event_id).with_for_update()
+            sa.select(Event).where(Event.id == event_id).with_for_update(of=Event)
         )
         if event is None or event.feedback_invites_sent_at is not None:
             continue
@@ -431,18 +432,32 @@ def send_feedback_invitations(now: datetime | None = None) -> int:
 
 def post_update(staff, action: PolicyAction, body_nl: str | None, status, progress: int,
                 *, body_en: str | None = None) -> ActionUpdate:
-    """Report back on an action, set its status and progress, and tell the residents who spoke.
+    """Report back on an action, set its status and progress, and tell the residents who spoke
+    and those who follow it.
 
     ``body_nl`` and ``body_en`` are the Dutch and English text; one of them may be empty.
     """
     update = policy_services.add_update(staff, action, body_nl, status, progress,
                                         body_en=body_en)
-    recipients = list(db.session.scalars(update_recipients(action)))
-    for user in recipients:
-        queue_update_mail(user, action, update)
+    recipients = update_mail_recipients(action)
+    for user, scope in recipients:
+        queue_update_mail(user, action, update, scope)
     audit(staff, "action.update", action, update_id=update.id, status=update.status.value,
           progress=update.progress, mails=len(recipients))
     return update
+
+
+def update_mail_recipients(action: PolicyAction) -> list[tuple[User, str]]:
+    """Return who to tell about an update, once each, with what their unsubscribe link stops:
+    followers of the action or its priority, and authors of opinions who did not opt out."""
+    scopes = {user.id: "opinions" for user in db.session.scalars(update_recipients(action))}
+    scopes.update(follows.followers(action))
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.id.in_(scopes), User.active.is_(True), User.email_verified_at.is_not(None))
+        .order_by(User.id)
+    )
+    return [(user, scopes[user.id]) for user in users]
 
 
 def update_recipients(action: PolicyAction) -> sa.Select:

@@ -36,6 +36,8 @@ class OutboxMessage(db.Model):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     #: List of {"filename", "content_type", "data" (base64)}.
     attachments: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[OutboxStatus] = mapped_column(
         value_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )

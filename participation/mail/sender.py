@@ -21,10 +21,12 @@ default); then the mail is FAILED, kept for inspection, and ``flask outbox retry
 from __future__ import annotations
 
 import base64
+import email.charset
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.mime.text import MIMEText
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -155,9 +157,29 @@ def message_id(message: OutboxMessage) -> str:
     return f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{host}>"
 
 
+#: RFC 5321 4.5.3.1.6: a line of a mail is at most 998 octets; servers refuse longer ones.
+MAX_LINE_OCTETS = 998
+
+
+class _Message(Message):
+    """A Flask-Mail message whose long lines (links with many parameters) survive SMTP.
+
+    Flask-Mail sends UTF-8 bodies as 8bit, line by line as written; a body with a longer
+    line goes out quoted-printable instead, which wraps it (the reader sees it whole).
+    """
+
+    def _mimetext(self, text: str | None, subtype: str = "plain") -> MIMEText:
+        if text and any(len(line.encode("utf-8")) > MAX_LINE_OCTETS
+                        for line in text.splitlines()):
+            utf8 = email.charset.Charset("utf-8")
+            utf8.body_encoding = email.charset.QP
+            return MIMEText(text, _subtype=subtype, _charset=utf8)
+        return super()._mimetext(text, subtype)
+
+
 def build_message(message: OutboxMessage) -> Message:
     """Turn an outbox row into a Flask-Mail message."""
-    mail = Message(
+    mail = _Message(
         subject=message.subject,
         recipients=[message.recipient],
         body=message.body_text,
@@ -165,6 +187,8 @@ def build_message(message: OutboxMessage) -> Message:
     )
     # A stable Message-ID lets mail systems drop a copy if a mail is ever sent again.
     mail.msgId = message_id(message)
+    if message.headers:
+        mail.extra_headers = dict(message.headers)
     for item in message.attachments or []:
         content_id = item.get("content_id")
         mail.attach(

@@ -40,6 +40,15 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def list_unsubscribe_headers(url: str) -> dict[str, str]:
+    """Headers of a one-click unsubscribe (RFC 2369 and RFC 8058): mail apps show a button
+    that POSTs ``List-Unsubscribe=One-Click`` to the link."""
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def queue_mail(
     kind: str,
     recipient: str,
@@ -47,6 +56,7 @@ def queue_mail(
     locale: str,
     context: dict,
     attachments: tuple[Attachment, ...] | list[Attachment] = (),
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """Render ``templates/mail/<kind>.txt`` and ``.html`` in ``locale`` and add them to the outbox.
 
@@ -76,6 +86,7 @@ def queue_mail(
             }
             for a in attachments
         ],
+        headers=headers or None,
     )
     db.session.add(message)
     db.session.flush()

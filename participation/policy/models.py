@@ -148,3 +148,25 @@ class ActionUpdate(Bilingual, db.Model):
 
     #: Read-only: the text in the reader's language, else the other one.
     body = localized_field()
+
+
+class Follow(db.Model):
+    """A signed-in resident follows an action or a priority: a mail for each update."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        sa.CheckConstraint("(action_id IS NULL) <> (priority_id IS NULL)",
+                           name="action_or_priority"),
+        sa.UniqueConstraint("user_id", "action_id", name="one_follow_per_action"),
+        sa.UniqueConstraint("user_id", "priority_id", name="one_follow_per_priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("policy_actions.id", ondelete="CASCADE"), index=True
+    )
+    priority_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("priorities.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ from participation.accounts.models import User, UserRole
 from participation.events.models import Event, event_organisers
 from participation.feedback.models import Opinion, OpinionReport
 from participation.mail.models import OutboxMessage, OutboxStatus
+from participation.policy.models import Follow
 from participation.registrations.models import Registration, RegistrationAnswer
 from participation.registrations.services import person_registrations
 
@@ -273,6 +274,8 @@ REGISTRY: tuple[Table, ...] = (
             "attachments": Personal("delivery (calendar file, check-in code)",
                                     exported=False),
             "last_error": Personal("delivery (the mail server's answer)", exported=False),
+            "headers": Personal("delivery (the one-click unsubscribe link of a follow)",
+                                exported=False),
         },
         other=("id", "kind", "status", "attempts", "next_attempt_at", "created_at", "sent_at"),
     ),
@@ -290,6 +293,17 @@ REGISTRY: tuple[Table, ...] = (
         },
         links=("actor_id",),
         other=("id", "actor_id", "target_type", "target_id"),
+    ),
+    Table(
+        "follows", owner="the follower", purpose="mail for each update of a followed action "
+        "or priority", retention=UNTIL_DELETED, section="follows", on_delete="delete",
+        rows_of=lambda user: Follow.user_id == user.id,
+        columns={
+            "action_id": Personal("which action they follow"),
+            "priority_id": Personal("which priority they follow"),
+            "created_at": Personal("since when"),
+        },
+        other=("id", "user_id"),
     ),
     Table(
         "action_updates", owner="the staff member who wrote it",
@@ -330,15 +344,39 @@ REGISTRY: tuple[Table, ...] = (
             "registration_paused confirm_within_hours status confirmed_count waiting_count "
             "companions_allowed places_per_organisation "
             "created_at updated_at "
-            "cancelled_at feedback_invites_sent_at".split()
+            "cancelled_at feedback_invites_sent_at closing_reminder_sent_at venue_id image_id "
+            # The organising service's public contact, shown on the event page: the form asks
+            # for a service's mailbox and phone, not a person's.
+            "contact_service_nl contact_service_en contact_email contact_phone".split()
         ),
     ),
+    Table("venues", owner="nobody (public information)", purpose="places where events are held",
+          retention="as long as the platform",
+          other=tuple("id name address latitude longitude district step_free hearing_loop "
+                      "accessible_toilet accessibility_nl accessibility_en getting_there_nl "
+                      "getting_there_en created_at updated_at".split())),
+    Table("images", owner="nobody (public information)",
+          purpose="pictures of events and topics, with their alt text",
+          retention="as long as an event or topic uses them",
+          other=tuple("id key width height widths alt_nl alt_en created_at".split())),
+    Table("closing_reports", owner="nobody (public information)",
+          purpose="what came of an event, written by its organisers",
+          retention="as long as the event",
+          other=tuple("event_id summary_nl summary_en participants created_at "
+                      "updated_at".split())),
+    Table("closing_outcomes", owner="nobody (public information)",
+          purpose="what was said at an event about each policy action",
+          retention="as long as the event",
+          other=("event_id", "action_id", "position", "said_nl", "said_en")),
+    Table("image_renditions", owner="nobody", purpose="the resized, re-encoded image files",
+          retention="as long as their image", other=("image_id", "width", "format", "data")),
     Table("worker_job_runs", owner="nobody", purpose="when each periodic job last ran",
           retention="as long as the platform", other=("name", "last_run_at", "last_result")),
     Table("event_actions", owner="nobody", purpose="which actions an event discusses",
           retention="as long as the event", other=("event_id", "action_id")),
     Table("topics", owner="nobody", purpose="the catalogue", retention="as long as the platform",
-          other=tuple("id slug position name_nl name_en description_nl description_en".split())),
+          other=tuple("id slug position name_nl name_en description_nl description_en "
+                      "image_id".split())),
     Table("policy_documents", owner="nobody", purpose="the policy note",
           retention="as long as the platform",
           other=tuple("id slug issuer_nl issuer_en title_nl title_en summary_nl summary_en url "

@@ -11,7 +11,7 @@ import io
 import segno
 from flask_babel import lazy_gettext as _l
 
-from participation.events.calendars import event_calendar
+from participation.events.calendars import add_to_calendar_links, event_calendar
 from participation.mail.models import OutboxMessage
 from participation.mail.services import Attachment, public_url, queue_mail
 from participation.registrations.links import manage_url
@@ -22,11 +22,15 @@ QR_CONTENT_ID = "checkin-code"
 
 def _context(registration: Registration, **extra) -> dict:
     event = registration.event
+    event_url = public_url("events.event_detail", slug=event.slug)
     return {
         "registration": registration,
         "event": event,
         "manage_url": manage_url(registration),
-        "event_url": public_url("events.event_detail", slug=event.slug),
+        "event_url": event_url,
+        "calendar_links": add_to_calendar_links(
+            event, event_url, public_url("events.event_ics", slug=event.slug)
+        ),
         **extra,
     }
 

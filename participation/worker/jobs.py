@@ -132,6 +132,14 @@ def send_feedback_invitations(now: datetime) -> str:
     return f"{send(now)} invitation(s) queued"
 
 
+@periodic("closing-report-reminders", every=timedelta(hours=1))
+def send_closing_report_reminders(now: datetime) -> str:
+    """Remind organisers of recently ended events to write the closing report (once)."""
+    from participation.feedback.closing import send_closing_report_reminders as send
+
+    return f"{send(now)} closing report reminder(s) queued"
+
+
 @periodic("privacy-purge", daily_at="PRIVACY_PURGE_HOUR")
 def purge_personal_data(now: datetime) -> str:
     """Remove registrants' personal data once the retention period is over."""

@@ -134,6 +134,18 @@ PAGES: dict[str, Linked | Seed] = {
     "admin.users": LINKED,
     "admin.user_detail": LINKED,
     "admin.audit_log": LINKED,
+    # Issue 18: archive, questions, follows, open data, venues and event images.
+    "events.past_events": LINKED,
+    "events.ask_question": LINKED,
+    "policy.following": LINKED,
+    "policy.unsubscribe": Seed(lambda w: f"/unsubscribe/{w.unsubscribe_token()}"),
+    "opendata.index": LINKED,
+    "manage_venues.venue_list": LINKED,
+    "manage_venues.new_venue": LINKED,
+    "manage_venues.edit_venue": LINKED,
+    "manage_event_images.upload": LINKED,
+    "closing_reports.write": Linked(roles=(ORGANISER,), variants=lambda w: [
+        f"/manage/events/{w.past_event.slug}/report"]),
 }
 
 NOT_PAGES: dict[str, str] = {
@@ -158,6 +170,16 @@ NOT_PAGES: dict[str, str] = {
     "attendee_exports.organisations_csv": "CSV download",
     "exports.download": "CSV, XLSX and JSON downloads",
     "exports.dictionary": "CSV and JSON data dictionaries",
+    "events.atom_feed": "Atom feed",
+    "events.topic_atom_feed": "Atom feed",
+    "policy.action_updates_feed": "Atom feed",
+    "images.rendition": "image files (WebP, JPEG)",
+    "opendata.download": "CSV and JSON downloads",
+    "opendata.catalogue": "DCAT-AP JSON-LD",
+    "policy.follow_action": "POST only",
+    "policy.follow_priority": "POST only",
+    "policy.unsubscribe_confirmed": "POST only",
+    "manage_event_images.remove": "POST only",
     "feedback_staff.action_report_pdf": "PDF download",
     "feedback_staff.priority_report_pdf": "PDF download",
     # POST-only endpoints have no page of their own: their forms are in FORMS.
@@ -270,6 +292,18 @@ FORMS: dict[str, ErrorState | Action] = {
                                   ORGANISER, fill={"[name=email]": "not-an-address"}),
     "admin.grant_role": Action("a choice among the roles and a button"),
     "admin.revoke_role": Action("one button"),
+    "events.ask_question": ErrorState(lambda w: f"/events/{w.event.slug}/question"),
+    "policy.follow_action": Action("one button (follow or stop following)"),
+    "policy.follow_priority": Action("one button (follow or stop following)"),
+    "policy.unsubscribe_confirmed": Action("one button, on the unsubscribe link's page"),
+    "manage_venues.new_venue": ErrorState(lambda w: "/manage/venues/new", ORGANISER),
+    "manage_venues.edit_venue": ErrorState(
+        lambda w: f"/manage/venues/{w.event.venue_id}/edit", ORGANISER),
+    "manage_event_images.upload": ErrorState(
+        lambda w: f"/manage/events/{w.event.slug}/image", ORGANISER),
+    "manage_event_images.remove": Action("one button"),
+    "closing_reports.write": ErrorState(
+        lambda w: f"/manage/events/{w.past_event.slug}/report", ORGANISER),
 }
 
 HOW_TO_DECLARE = (

@@ -9,6 +9,8 @@ import pytest
 from participation.events.models import EventLanguage
 from participation.extensions import db
 
+from .conftest import DESKTOP, SMALL_PHONE
+
 pytestmark = pytest.mark.e2e
 
 
@@ -55,7 +57,7 @@ def test_resident_finds_an_event_by_filter_and_adds_it_to_the_calendar(browse, c
     assert page.get_by_text("Climate neutral by 2050").is_visible()
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Add to my calendar").click()
+        page.get_by_role("link", name="Apple Calendar and others (.ics file)").click()
     download = download_info.value
     assert download.suggested_filename == "green-deal-evening.ics"
     calendar = download.path().read_text(encoding="utf-8")
@@ -186,3 +188,65 @@ def test_pages_reflow_without_sideways_scrolling(browse, catalogue, width):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+
+
+def test_on_a_phone_results_come_first_and_the_event_page_leads_to_registering(browse,
+                                                                              catalogue):
+    tab = browse(locale="en-GB", width=SMALL_PHONE, height=640)
+    page = tab.page
+    tab.goto("/events")
+    # A compact header: brand and language on one row, the menu below (it took three rows).
+    assert page.locator(".site-header").bounding_box()["height"] <= 120
+    count = page.get_by_role("heading", name="3 events found")
+    box = count.bounding_box()
+    assert box["y"] + box["height"] <= 640, "the result count is on the first screen"
+    # The filters fold behind one line and open without any script.
+    assert not page.get_by_label("Topic").is_visible()
+    page.locator(".filters-disclosure > summary").click()
+    page.get_by_label("Topic").select_option("european-green-deal")
+    tab.click(page.get_by_role("button", name="Show events"), name="events-phone-filtered")
+    assert page.get_by_role("heading", name="2 events found").is_visible()
+    assert "1 filter on" in page.locator(".filters-disclosure > summary").inner_text()
+
+    tab.goto("/events/green-deal-evening", name="event-phone")
+    register = page.get_by_role("link", name="Register", exact=True)
+    box = register.bounding_box()
+    assert box["y"] + box["height"] <= 640, "the register button is on the first screen"
+    assert page.locator(".event-when").inner_text().startswith(
+        page.locator(".facts time").first.inner_text())
+    # What and when, then the button: it comes before the description in the tab order.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.closest('.event-body') ? 'body'"
+                                " : document.activeElement.textContent.trim()")
+        assert focused != "body", "a link in the description came before Register"
+        if focused == "Register":
+            break
+    else:
+        pytest.fail("Register was not reached in 20 tab stops")
+
+
+def test_on_a_wide_screen_the_filters_and_the_register_box_are_side_columns(browse, catalogue):
+    tab = browse(locale="en-GB", width=DESKTOP)
+    page = tab.page
+    tab.goto("/events")
+    assert page.get_by_label("Topic").is_visible()
+    assert not page.locator(".filters-disclosure > summary").is_visible()
+    tab.goto("/events/green-deal-evening")
+    aside = page.locator(".register-box").bounding_box()
+    body = page.locator(".event-body").bounding_box()
+    assert aside["x"] > body["x"] + body["width"] - 1
+    assert abs(aside["y"] - body["y"]) < 2
+
+
+def test_the_event_page_prints_what_when_and_where_without_buttons(browse, catalogue):
+    tab = browse(locale="en-GB")
+    page = tab.page
+    tab.goto("/events/green-deal-evening")
+    page.emulate_media(media="print")
+    assert page.get_by_role("heading", level=1).is_visible()
+    assert page.locator(".event-when").is_visible()
+    assert page.get_by_text("Tram 1, stop Korenmarkt").is_visible()
+    for hidden in (".site-header", ".site-footer", ".register-box .button", ".add-to-calendar"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.pdf(format="A4").startswith(b"%PDF")

@@ -125,6 +125,11 @@ class CrawlWorld:
     def reset_token(self) -> str:
         return self._token(tokens.reset_token)
 
+    def unsubscribe_token(self) -> str:
+        from participation.policy.follows import unsubscribe_token
+
+        return self._token(lambda user: unsubscribe_token(user, "opinions"))
+
     def email_change_token(self) -> str:
         return self._token(lambda user: tokens.email_change_token(
             user, f"moved.{user.id}@example.org"))
@@ -270,6 +275,8 @@ class Crawler:
     def endpoint_of(self, url: str) -> str | None:
         parts = urlsplit(url)
         if parts.netloc and f"{parts.scheme}://{parts.netloc}" != self.base:
+            return None
+        if parts.scheme in ("mailto", "tel"):  # an organiser's address or phone: no page
             return None
         try:
             endpoint, _ = self.adapter.match(parts.path, method="GET")

@@ -64,6 +64,15 @@ def test_csv_export_streams_50000_rows_in_flat_memory_and_starts_at_once(
             yield row
 
     monkeypatch.setattr(opinion_exports, "opinion_rows", counting_rows)
+    original_lines = opinion_exports.opinion_csv_lines
+
+    def counting_lines(*args, **kwargs):  # PostgreSQL writes the lines itself (COPY)
+        nonlocal rows_read
+        for line in original_lines(*args, **kwargs):
+            rows_read += 1
+            yield line
+
+    monkeypatch.setattr(opinion_exports, "opinion_csv_lines", counting_lines)
     login(make_user(roles=(Role.STAFF,)))
     tracemalloc.start()
     try:

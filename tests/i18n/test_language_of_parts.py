@@ -122,7 +122,8 @@ def walk(client, language: str) -> tuple[list[str], int]:
             target = urlsplit(href)
             if target.netloc or not target.path.startswith(PUBLIC_PREFIXES):
                 continue
-            if target.path.endswith(".ics") or "/language/" in target.path:
+            # Calendar files and Atom feeds are not HTML pages.
+            if target.path.endswith((".ics", ".atom")) or "/language/" in target.path:
                 continue
             queue.append(target.path + (f"?{target.query}" if target.query else ""))
     return problems, len(seen)

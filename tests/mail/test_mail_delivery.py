@@ -284,3 +284,18 @@ def test_the_reminders_command_mails_tomorrows_registrants_once(
     ]
     reminder = smtp_server.to("lien@example.org")[1]
     assert services.manage_token(registration.registration) in text_body(reminder)
+
+
+def test_mails_with_long_lines_are_delivered_whole(client, make_event, smtp_server):
+    """Add-to-calendar links carry the event's summary: a line can pass the 998 octets SMTP
+    allows (RFC 5321 4.5.3.1.6), so such a body goes out quoted-printable."""
+    event = make_event(summary="Een lange samenvatting met ë en é, " * 14)
+    db.session.commit()
+    register(client, event.slug, "long.lines@example.org")
+    assert [row.status for row in outbox_rows()] == [OutboxStatus.SENT]
+    (message,) = smtp_server.to("long.lines@example.org")
+    html = html_body(message)
+    assert max(len(line.encode()) for line in html.splitlines()) > 998  # arrived whole
+    google = next(line for line in text_body(message).splitlines()
+                  if "calendar.google.com" in line)
+    assert google.endswith("&ctz=Europe%2FBrussels")

@@ -16,8 +16,12 @@ from flask import current_app
 from participation.accounts import tokens
 from participation.accounts.models import Role, User
 from participation.database import utcnow
+from participation.events.demo_extras import draw_demo_picture
 from participation.extensions import db
 from participation.feedback.models import Theme
+from participation.images.services import AltText, store_image
+from participation.places import services as places
+from participation.policy import follows
 from participation.registrations import questions
 from participation.registrations import services as registration_services
 from participation.registrations.models import QuestionKind
@@ -73,6 +77,15 @@ class World:
         }
         per_endpoint = {
             ("events.topic_calendar_feed", "slug"): lambda: self.event.topic.slug,
+            ("policy.follow_priority", "slug"): lambda: self.action.priority.slug,
+            ("events.topic_atom_feed", "slug"): lambda: self.event.topic.slug,
+            ("opendata.download", "slug"): lambda: "events",
+            ("policy.unsubscribe", "token"): self._unsubscribe_token,
+            ("policy.unsubscribe_confirmed", "token"): self._unsubscribe_token,
+            ("manage_venues.edit_venue", "venue_id"): self._venue_id,
+            ("images.rendition", "key"): self._image_key,
+            ("images.rendition", "width"): lambda: 480,
+            ("images.rendition", "fmt"): lambda: "jpeg",
             ("events.priority_detail", "slug"): lambda: self.action.priority.slug,
             ("feedback_staff.priority_report", "slug"): lambda: self.action.priority.slug,
             ("feedback_staff.priority_report_pdf", "slug"): lambda: self.action.priority.slug,
@@ -91,6 +104,21 @@ class World:
                 )
             values[name] = make()
         return values
+
+    def _unsubscribe_token(self) -> str:
+        return follows.unsubscribe_token(self.people["resident"], f"action:{self.action.id}")
+
+    def _image_key(self) -> str:
+        picture = draw_demo_picture(["#003399", "#ffcc00", "#ffffff"], "stars", (600, 400))
+        image = store_image(picture, AltText("Sterren", "Stars"))
+        db.session.commit()
+        return image.key
+
+    def _venue_id(self) -> int:
+        venue = places.create_venue(places.VenueDetails(
+            name=f"Venue {next(_fresh)}", address="Korenmarkt 1, 9000 Gent"))
+        db.session.commit()
+        return venue.id
 
     def _theme_id(self) -> int:
         """A fresh theme of the world's action (a test may delete the one before)."""

@@ -13,6 +13,7 @@ from participation.events.services import EventFilter
 from participation.extensions import csrf
 from participation.feedback import services as feedback_services
 from participation.localized import Bilingual, current_language
+from participation.places.models import DISTRICTS
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 from participation.registrations import questions
@@ -55,6 +56,13 @@ def _int(name: str, default: int, low: int, high: int) -> int:
     return number
 
 
+def _district() -> str | None:
+    value = request.args.get("district") or None
+    if value is not None and value not in DISTRICTS:
+        raise BadQuery("district must be the short name of a Ghent district, e.g. binnenstad")
+    return value
+
+
 def _filter_from_args() -> EventFilter:
     language = request.args.get("language") or None
     if language is not None and language not in {m.value for m in EventLanguage}:
@@ -69,6 +77,7 @@ def _filter_from_args() -> EventFilter:
         language=EventLanguage(language) if language else None,
         free_places=free in {"true", "1"},
         q=(request.args.get("q") or None),
+        district=_district(),
     )
     if flt.q is not None and len(flt.q) > 100:
         raise BadQuery("q must be at most 100 characters")
@@ -127,6 +136,7 @@ def texts(obj: Bilingual, fields: tuple[str, ...], names: dict[str, str] | None 
 
 def event_summary(event: Event) -> dict:
     """Describe an event for the API list."""
+    venue = event.venue
     return {
         "slug": event.slug,
         **texts(event, ("title", "summary")),
@@ -137,6 +147,9 @@ def event_summary(event: Event) -> dict:
         "status": event.status.value,
         "venue_name": event.venue_name,
         "address": event.address,
+        "district": venue.district if venue else None,
+        "geo": {"latitude": venue.latitude, "longitude": venue.longitude}
+        if venue and venue.has_coordinates else None,
         "online": bool(event.online_url),
         "capacity": event.capacity,
         "places_left": event.places_left,

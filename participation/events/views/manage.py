@@ -5,7 +5,16 @@ from __future__ import annotations
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -14,11 +23,18 @@ from wtforms.fields.choices import SelectChoice
 from participation.accounts.access import role_required
 from participation.accounts.models import Role
 from participation.core.forms import put_form_error
+from participation.events import images as event_images
 from participation.events import services_manage as manage
-from participation.events.forms_manage import EventForm, form_data
+from participation.events import venues as event_venues
+from participation.events.forms_manage import EventForm, EventImageForm, form_data
 from participation.events.manage_access import managed_event_or_abort
 from participation.events.services import all_topics
 from participation.extensions import db
+from participation.images.services import MAX_BYTES, AltText, ImageError
+from participation.places import services as places
+from participation.places.forms import VenueForm, venue_data
+from participation.places.models import Venue
+from participation.places.services import all_venues
 from participation.policy.models import PolicyAction, Priority
 
 bp = Blueprint("manage_events", __name__, url_prefix="/manage/events")
@@ -28,6 +44,9 @@ def _prepare(form: EventForm) -> list[tuple[Priority, list[PolicyAction]]]:
     """Fill the form's choices; return the policy actions grouped by priority."""
     form.topic_id.choices = [SelectChoice("", _("Choose a topic"))] + [
         SelectChoice(t.id, t.t("name")) for t in all_topics()
+    ]
+    form.venue_id.choices = [SelectChoice("", _("Another place (type it below)"))] + [
+        SelectChoice(v.id, f"{v.name}, {v.address}") for v in all_venues()
     ]
     actions = list(
         db.session.scalars(
@@ -151,3 +170,112 @@ def cancel(slug: str):
         return render_template("manage/cancel.html", event=event)
     return _state_change(slug, manage.cancel_event,
                          _("The event is cancelled. Every registrant will get a mail."))
+
+
+# --- venues: typed once, picked for each event ----------------------------------------
+
+venues_bp = Blueprint("manage_venues", __name__, url_prefix="/manage/venues")
+
+
+def _render_venue(form: VenueForm, venue: Venue | None = None, status: int = 200):
+    return render_template("manage/venue_form.html", form=form, venue=venue), status
+
+
+@venues_bp.get("")
+@role_required(Role.ORGANISER)
+def venue_list():
+    """Every venue, to pick from when creating an event."""
+    return render_template("manage/venues.html", venues=places.all_venues())
+
+
+@venues_bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def new_venue():
+    """Add a venue once; organisers then pick it for their events."""
+    form = VenueForm()
+    if form.validate_on_submit():
+        try:
+            places.create_venue(form.to_details())
+        except places.VenueError as error:
+            db.session.rollback()
+            put_form_error(form, error, flash_otherwise=True)
+            return _render_venue(form, status=422)
+        db.session.commit()
+        flash(_("The venue was added. You can now pick it for your events."), "success")
+        return redirect(url_for(".venue_list"))
+    return _render_venue(form, status=422 if form.errors else 200)
+
+
+@venues_bp.route("/<int:venue_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def edit_venue(venue_id: int):
+    """Change a venue: every event held there shows the new facts."""
+    venue = db.session.get(Venue, venue_id)
+    if venue is None:
+        abort(404)
+    form = VenueForm(data=venue_data(venue)) if request.method == "GET" else VenueForm()
+    if form.validate_on_submit():
+        try:
+            event_venues.update_venue(venue, form.to_details())
+        except places.VenueError as error:
+            db.session.rollback()
+            put_form_error(form, error, flash_otherwise=True)
+            return _render_venue(form, db.session.get(Venue, venue_id), status=422)
+        db.session.commit()
+        flash(_("Your changes were saved; every event at this venue shows them."), "success")
+        return redirect(url_for(".venue_list"))
+    return _render_venue(form, venue, status=422 if form.errors else 200)
+
+
+# --- the event's image ---------------------------------------------------------------
+
+images_bp = Blueprint("manage_event_images", __name__, url_prefix="/manage/events")
+
+
+@images_bp.url_value_preprocessor
+def _allow_large_uploads(endpoint, values) -> None:
+    # Runs before every before_request hook (the CSRF check reads the form): lift the
+    # site-wide request size limit for image uploads only.
+    if endpoint == "manage_event_images.upload" and request.method == "POST":
+        request.max_content_length = max(
+            MAX_BYTES + 256 * 1024, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+
+
+def _render_image(event, form, status=200):
+    return render_template("manage/event_image.html", event=event, form=form,
+                           languages=event_images.alt_languages(event)), status
+
+
+@images_bp.route("/<slug>/image", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def upload(slug: str):
+    """Upload or replace the event's image."""
+    event = managed_event_or_abort(slug)
+    form = EventImageForm()
+    if request.method == "GET" and event.image is not None:
+        form.alt_nl.data, form.alt_en.data = event.image.alt_nl, event.image.alt_en
+    if form.validate_on_submit():
+        try:
+            event_images.set_event_image(event, form.image.data.read(),
+                                         AltText(form.alt_nl.data, form.alt_en.data),
+                                         by=current_user)
+        except ImageError as error:
+            db.session.rollback()
+            event = managed_event_or_abort(slug)
+            put_form_error(form, error, "image")
+            return _render_image(event, form, 422)
+        db.session.commit()
+        flash(_("The image was saved."), "success")
+        return redirect(url_for("manage_events.overview", slug=event.slug))
+    return _render_image(event, form, 422 if form.errors else 200)
+
+
+@images_bp.post("/<slug>/image/remove")
+@role_required(Role.ORGANISER)
+def remove(slug: str):
+    """Remove the event's own image (its topic's image shows again)."""
+    event = managed_event_or_abort(slug)
+    event_images.remove_event_image(event, by=current_user)
+    db.session.commit()
+    flash(_("The image was removed."), "success")
+    return redirect(url_for("manage_events.overview", slug=event.slug))

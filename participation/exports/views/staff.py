@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import (
@@ -78,8 +79,11 @@ def _render_index(form: ExportForm, status: int = 200):
                            personal=personal), status
 
 
-def _audited(rows, entry_id: int) -> Iterator[dict]:
-    """Pass rows through, counting them; record the count when the download ends."""
+T = TypeVar("T")
+
+
+def _audited(rows: Iterable[T], entry_id: int) -> Iterator[T]:
+    """Pass rows (dicts, or CSV lines) through, counting them; record the count at the end."""
     count, completed = 0, False
     try:
         for row in rows:
@@ -114,7 +118,10 @@ def download(kind: str, fmt: str):
     sheet = make_sheet(flt, personal, current_language())
     entry = services.start_export(current_user, kind, fmt, flt.as_dict(), personal)
     db.session.commit()
-    sheet.rows = _audited(sheet.rows, entry.id)
+    if fmt == "csv" and sheet.csv_lines is not None:  # written by the database
+        sheet.csv_lines = _audited(sheet.csv_lines, entry.id)
+    else:
+        sheet.rows = _audited(sheet.rows, entry.id)
     mimetype, extension = writers.FORMATS[fmt]
     filename = f"{kind}-{utcnow():%Y%m%d-%H%M}.{extension}"
     dictionary = url_for("exports.dictionary", kind=kind, fmt="csv")

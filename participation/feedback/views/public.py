@@ -26,6 +26,7 @@ from participation.extensions import db, limiter
 from participation.feedback import charts, services
 from participation.feedback.forms import OpinionForm, RecordFeedbackForm, ReportForm
 from participation.feedback.models import Opinion, OpinionStatus
+from participation.policy import follows
 from participation.policy import services as policy_services
 from participation.policy.models import PolicyAction
 
@@ -97,6 +98,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         author_label=services.author_label,
         sign_in_url=_sign_in_url(),
         may_give=_may_give(user),
+        following=follows.is_following(user, action),
     ), status
 
 

@@ -1,0 +1,84 @@
+"""Exports PostgreSQL writes itself: ``COPY (SELECT ...) TO STDOUT`` with every cell made in SQL.
+
+Python turning 200,000 rows into CSV ran at a tenth of the speed of COPY (a dict per row,
+enum and date conversion, neutralising every cell, a pseudonym per row). Here the database
+writes the finished lines: the cells are SQL expressions that give exactly what the Python
+writer gives (``cells.neutralise_csv_cell``, ISO 8601 times in UTC, the export's pseudonyms),
+and Python only passes the lines on. SQLite keeps the Python path (``writers.csv_chunks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from participation.exports.cells import FORMULA_PREFIXES
+from participation.extensions import db
+
+#: ``cells._FORMULA_AFTER_SEPARATOR`` as a PostgreSQL regular expression (real tab, CR, LF).
+_AFTER_SEPARATOR = "([,;\t\r\n])([=+@-])"
+
+
+def available() -> bool:
+    """Whether the session's database can write CSV itself (PostgreSQL)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def text_cell(expression) -> sa.ColumnElement:
+    """A text cell: empty for NULL, never a formula (a quote before a formula start)."""
+    text = sa.cast(expression, sa.Text)
+    started = sa.case(
+        (sa.func.left(text, 1).in_(FORMULA_PREFIXES), sa.literal("'", sa.Text) + text),
+        else_=text,
+    )
+    return sa.case(
+        (text.is_(None), ""),
+        else_=sa.func.regexp_replace(started, _AFTER_SEPARATOR, "\\1'\\2", "g"),
+    )
+
+
+def computed_once(query: sa.Select, name: str) -> sa.Subquery:
+    """A subquery PostgreSQL computes once per row of its own (not once per joined row).
+
+    ``OFFSET 0`` keeps the planner from pulling it up into the outer query, which would
+    evaluate its expressions again for every row that joins it.
+    """
+    return query.offset(0).subquery(name)
+
+
+def plain_cell(expression) -> sa.ColumnElement:
+    """A cell that cannot hold a formula (a code, a short name, a stored choice): as text."""
+    return sa.func.coalesce(sa.cast(expression, sa.Text), "")
+
+
+def utc_cell(expression) -> sa.ColumnElement:
+    """A moment as ``datetime.isoformat(timespec="seconds")`` writes it in UTC."""
+    return sa.func.coalesce(
+        sa.func.to_char(sa.func.timezone("UTC", expression),
+                        'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'), "")
+
+
+def pseudonym_cell(user_id, salt: str) -> sa.ColumnElement:
+    """``pseudonym_of(salt, user_id)`` in SQL; empty when there is no user."""
+    digest = sa.func.encode(
+        sa.func.sha256(sa.func.convert_to(sa.func.concat(salt, sa.cast(user_id, sa.Text)),
+                                          "UTF8")), "hex")
+    return sa.case((user_id.is_(None), ""), else_=sa.func.left(digest, 16))
+
+
+def csv_lines(query: sa.Select) -> Iterator[bytes]:
+    """Yield the rows of ``query`` (all text cells) as CSV lines written by PostgreSQL.
+
+    Every cell is quoted, as the Python writer does; lines end in LF (COPY's only choice).
+    Runs in the session's transaction, so it sees what the rest of the export sees.
+    """
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect,
+                             compile_kwargs={"render_postcompile": True})
+    statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement, compiled.params) as copy:
+        # PostgreSQL sends one message per row: one line per iteration.
+        for line in copy:
+            yield bytes(line)

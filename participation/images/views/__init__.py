@@ -1,0 +1,1 @@
+"""Pages of the images domain: serving renditions."""

@@ -1,0 +1,1 @@
+"""Open data: the public datasets, their downloads and their DCAT-AP catalogue description."""

@@ -1,0 +1,1 @@
+"""Places: venues as records of their own (address, coordinates, district, access facts)."""

@@ -1,0 +1,113 @@
+"""On PostgreSQL the opinions CSV is written by the database (COPY): the same file as Python's."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from participation.accounts.models import AgeBand, Role
+from participation.database import utcnow
+from participation.exports import copy, writers
+from participation.exports.opinions import (
+    OPINION_COLUMNS,
+    OpinionFilter,
+    columns_for,
+    opinion_csv_lines,
+    opinion_rows,
+    pseudonym_of,
+)
+from participation.extensions import db
+from participation.feedback import themes
+from participation.feedback.models import OpinionSource, OpinionStatus, Stance
+
+#: Cells a spreadsheet would run, or a CSV reader would split, and the ones it must not touch.
+BODIES = [
+    '=HYPERLINK("http://x")', "+32 9 123", "-minus", "@SUM(A1)", "\tTab first", "\rCR first",
+    "a;=1+1", "a,-2", "line\n@three", 'quotes "inside", and, commas', "multi\nline\r\ntext",
+    "Ça va, één ‘quote’ 😀", "", "plain text", "<5 is not a formula", "a; b = c",
+]
+
+
+@pytest.fixture
+def tricky(make_action, make_opinion, make_user, make_event):
+    action = make_action(code="CP01", title_nl="=Titel", title_en="Title, -x")
+    other = make_action(code="CP02", title_nl="Zonder Engels", title_en=None)
+    event = make_event(slug="copy-cafe", title="@Café", actions=[action],
+                       starts_at=utcnow() - timedelta(days=2))
+    staff = make_user(roles=(Role.STAFF,))
+    people = [make_user(name=f"=Person {i}", email=f"p{i}@example.org") for i in range(len(BODIES))]
+    made = []
+    for i, body in enumerate(BODIES):
+        made.append(make_opinion(
+            action if i % 2 else other, user=people[i], body=body,
+            stance=list(Stance)[i % 3], event=event if i % 3 == 0 else None,
+            postcode="9000" if i < 12 else "9050", locale="en" if i % 2 else "nl",
+            age_band=AgeBand.AGE_25_34 if i < 14 else None,
+            created_at=utcnow() - timedelta(days=i, microseconds=i * 1234)))
+    made.append(make_opinion(action, source=OpinionSource.AT_EVENT, body="-at the event",
+                             event=event))
+    made.append(make_opinion(other, body="hidden", status=OpinionStatus.HIDDEN,
+                             hidden_reason="=spam; -x"))
+    green = themes.create_theme(staff, "Groen", "Green", action=action)
+    money = themes.create_theme(staff, "=Geld", None, action=action)
+    themes.tag_opinions(staff, green, made[1:6:2])
+    themes.tag_opinions(staff, money, made[3:9:2])
+    db.session.commit()
+    return made
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    text = data.decode("utf-8")
+    assert text.startswith(writers.UTF8_BOM)
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    # Themes are a set: the database may join them in any order.
+    where = rows[0].index("themes")
+    for row in rows[1:]:
+        row[where] = "; ".join(sorted(row[where].split("; ")))
+    return rows
+
+
+@pytest.mark.parametrize("personal", [False, True])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_postgresql_writes_the_same_cells_as_python(tricky, personal, language):
+    if not copy.available():
+        pytest.skip("COPY is PostgreSQL's; SQLite exports through Python")
+    flt = OpinionFilter()
+    columns = columns_for(OPINION_COLUMNS, personal)
+    by_python = writers.Sheet("opinions", columns,
+                              opinion_rows(flt, personal, language, salt="s3cret"))
+    by_copy = writers.Sheet("opinions", columns, [],
+                            csv_lines=opinion_csv_lines(flt, personal, language, salt="s3cret"))
+    python_rows = _rows(b"".join(writers.csv_chunks(by_python)))
+    copy_rows = _rows(b"".join(writers.csv_chunks(by_copy)))
+    assert len(copy_rows) == len(BODIES) + 3
+    assert copy_rows == python_rows
+    # The cells that matter, checked directly too.
+    texts = [row[columns.index(next(c for c in columns if c.key == "text"))]
+             for row in copy_rows[1:]]
+    assert "'=HYPERLINK(\"http://x\")" in texts and "a;'=1+1" in texts and "a,'-2" in texts
+    assert "line\n'@three" in texts and "multi\nline\r\ntext" in texts
+    assert "'\tTab first" in texts
+
+
+def test_pseudonyms_are_the_same_in_sql_and_python(tricky):
+    if not copy.available():
+        pytest.skip("COPY is PostgreSQL's")
+    rows = list(opinion_rows(OpinionFilter(), False, "nl", salt="abc"))
+    assert rows[0]["author_pseudonym"] == pseudonym_of("abc", tricky[0].user_id)
+    assert len(rows[0]["author_pseudonym"]) == 16
+
+
+def test_filters_and_small_groups_hold_in_the_database_written_csv(tricky):
+    if not copy.available():
+        pytest.skip("COPY is PostgreSQL's")
+    flt = OpinionFilter(action="CP01", stance="mixed")
+    lines = b"".join(opinion_csv_lines(flt, False, "en")).decode()
+    rows = list(csv.reader(io.StringIO(lines, newline="")))
+    python = list(opinion_rows(flt, False, "en"))
+    assert len(rows) == len(python) > 0
+    postcode = [c.key for c in columns_for(OPINION_COLUMNS, False)].index("postcode")
+    assert {row[postcode] for row in rows} == {r["postcode"] for r in python}
