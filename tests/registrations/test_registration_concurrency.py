@@ -74,7 +74,7 @@ def live_database(database_url, tmp_path):
             status=EventStatus.PUBLISHED, capacity=CAPACITY,
         ))
         db.session.add(Event(
-            slug="group-evening", title="Group evening", summary="Come with friends",
+            slug="group-evening", title_nl="Group evening", summary_nl="Come with friends",
             topic=topic, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
             status=EventStatus.PUBLISHED, capacity=GROUP_CAPACITY, companions_allowed=3,
         ))

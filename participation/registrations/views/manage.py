@@ -387,6 +387,8 @@ checkin_bp = Blueprint("checkin", __name__, url_prefix="/manage/events/<slug>/ch
 
 def _render_check_in(event, walk_in: WalkInForm | None = None, status: int = 200):
     q = (request.values.get("q") or "").strip()[:200]
+    if q:  # the search is audited: write transaction first (see _render_workspace)
+        begin_write(db.session())
     results = ws.find_for_check_in(event, q) if q else []
     if q:
         record(current_user, "registrations.check_in_search", event, found=len(results))
