@@ -59,6 +59,9 @@ class Registration(db.Model):
         sa.UniqueConstraint("event_id", "code"),
         sa.Index("ix_registrations_event_id_status_id", "event_id", "status", "id"),
         sa.Index("ix_registrations_confirm_by", "confirm_by"),
+        # A signed-in person's registrations are theirs by account or by confirmed address
+        # (``person_registrations``): without it every signed-in page scanned the table.
+        sa.Index("ix_registrations_email", "email"),
         sa.CheckConstraint("email IS NULL OR email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint(
             "checked_in_at IS NULL OR status = 'confirmed'", name="checked_in_confirmed"
