@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import make_transient_to_detached
 
-from participation.accounts.models import Role, User
+from participation.accounts.models import Role, User, UserRole
+from participation.core.page_cache import personal_memo
 from participation.extensions import db, login_manager
 
 login_manager.login_view = "accounts.sign_in"
@@ -21,12 +24,52 @@ def load_user(session_id: str) -> User | None:
     """Load the signed-in user; a session from before a password change is refused."""
     user_id, _, version = session_id.partition(":")
     try:
-        user = db.session.get(User, int(user_id))
+        user = _signed_in_user(int(user_id))
     except ValueError:
         return None
     if user is None or str(user.session_version) != version:
         return None
     return user
+
+
+def _signed_in_user(user_id: int) -> User | None:
+    """The user of a session, from memory when that is exact, else from the database.
+
+    Every signed-in request needs its user and their roles (two queries, a connection and a
+    transaction even on a page that is otherwise kept). Where every process's commits reach
+    this one (the page cache follows PostgreSQL's notifications), the user's row and roles
+    are kept until a commit changes them (tag ``user:<id>``: a password change, a role
+    granted or taken, an erasure), and put into the request's session without a query. The
+    kept value is plain data; each request gets its own instance.
+    """
+    snapshot = personal_memo(("user", user_id), lambda: _snapshot(user_id),
+                             deps=(f"user:{user_id}",))
+    return None if snapshot is None else _materialise(snapshot)
+
+
+def _snapshot(user_id: int) -> dict | None:
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    columns = {c.key: getattr(user, c.key) for c in sa.inspect(User).column_attrs}
+    roles = [(r.role.value, r.granted_at) for r in user.roles]
+    return {"columns": columns, "roles": roles}
+
+
+def _materialise(snapshot: dict) -> User:
+    """Put the kept user into this request's session as if loaded, without a query."""
+    columns = snapshot["columns"]
+    found = db.session.identity_map.get(sa.inspect(User).identity_key_from_primary_key(
+        (columns["id"],)))
+    if found is not None:
+        return found
+    user = User(**columns)
+    user.roles = [UserRole(user_id=columns["id"], role=Role(role), granted_at=granted)
+                  for role, granted in snapshot["roles"]]
+    for role in user.roles:
+        make_transient_to_detached(role)
+    make_transient_to_detached(user)
+    return db.session.merge(user, load=False)
 
 
 def role_required(*roles: Role):

@@ -36,7 +36,8 @@ class User(UserMixin, db.Model):
     cache_query_tags = ("users",)
 
     def cache_tags(self, changed: set[str] | None) -> set[str]:
-        return {"users"}
+        # ``user:<id>``: the signed-in user kept in memory (accounts.access).
+        return {"users", f"user:{self.id}"}
 
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
@@ -99,7 +100,7 @@ class UserRole(db.Model):
     cache_query_tags = ("users",)
 
     def cache_tags(self, changed: set[str] | None) -> set[str]:
-        return {"users"}
+        return {"users", f"user:{self.user_id}"}
 
 
     user_id: Mapped[int] = mapped_column(

@@ -15,7 +15,15 @@ class AuditEntry(db.Model):
     """One recorded action of staff, organisers or admins."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_action_at", "action", "at"),)
+    #: Reading the log adds no dependency: the log never changes a page by itself (see
+    #: ``page_cache.UNSEEN_TABLES``). What a public page shows of it (an action's history) is
+    #: written together with a change to what it is about; that page declares that instead.
+    cache_query_tags = ()
+    __table_args__ = (
+        sa.Index("ix_audit_log_action_at", "action", "at"),
+        # An action's public history, an event's or a user's entries.
+        sa.Index("ix_audit_log_target_type_target_id", "target_type", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

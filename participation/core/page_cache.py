@@ -281,11 +281,19 @@ class PageCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def memo(self, name: Any, build: Callable[[], Any]) -> Any:
+    @property
+    def follows_every_process(self) -> bool:
+        """Tell whether every process's commits reach this one (PostgreSQL LISTEN), so that a
+        memo is exact across gunicorn workers and app servers, not only within this process."""
+        return self._needs_listener
+
+    def memo(self, name: Any, build: Callable[[], Any],
+             deps: Iterable[str] | None = None) -> Any:
         """Return a value derived from content (plain data or markup, no ORM objects).
 
-        It is kept until what it shows changes (the tags declared while building it), at
-        most ``PAGE_CACHE_SECONDS``; its tags count for the page or memo that uses it.
+        It is kept until what it shows changes (the tags declared while building it, or
+        ``deps`` when given: then what building it read is not recorded), at most
+        ``PAGE_CACHE_SECONDS``; its tags count for the page or memo that uses it.
         """
         if not self.usable():
             return build()
@@ -298,7 +306,8 @@ class PageCache:
         try:
             value = build()
         finally:
-            deps = self.stop_recording(recording)
+            read = self.stop_recording(recording)
+        deps = read if deps is None else frozenset(deps)
         self.declare(deps)
         with self._lock:
             if self.still_fresh(version, deps):
@@ -334,6 +343,19 @@ def memo(name: Any, build: Callable[[], Any]) -> Any:
     """Keep a value derived from content until what it shows changes."""
     cache = current_app.extensions.get("page_cache") if has_app_context() else None
     return build() if cache is None else cache.memo(name, build)
+
+
+def personal_memo(name: Any, build: Callable[[], Any], deps: Iterable[str]) -> Any:
+    """Keep a value about one person (who they are, what they follow) until ``deps`` change.
+
+    Only where every process's commits reach this one (PostgreSQL notifications): a page may
+    lag a change by one commit, a person's own state may not lag what they just did in
+    another worker. Elsewhere it is built on every use.
+    """
+    cache = current_app.extensions.get("page_cache") if has_app_context() else None
+    if cache is None or not cache.follows_every_process or not cache.usable():
+        return build()
+    return cache.memo(name, build, deps=deps)
 
 
 #: Stands for the visitor's CSRF token inside a kept fragment.

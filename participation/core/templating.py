@@ -9,6 +9,7 @@ import nh3
 from flask import Flask, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
@@ -104,6 +105,17 @@ def localized(obj, field: str | None = None, *, markdown: bool = False,
     return marked
 
 
+def menu_roles() -> tuple[str, ...]:
+    """What the menu depends on of the visitor: signed in or not, and their roles.
+
+    The kept header is shared by everyone with the same answer (see ``base.html``).
+    """
+    user = current_user
+    if not user.is_authenticated:
+        return ()
+    return ("signed-in", *sorted(str(role) for role in user.role_names))
+
+
 def language_switch_url(language: str) -> str:
     """Link that switches the interface language and comes back to this page."""
     here = request.full_path if request.query_string else request.path
@@ -134,6 +146,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["lang_attr"] = lang_attr
     app.jinja_env.globals["lang_note"] = lang_note
     app.jinja_env.globals["language_switch_url"] = language_switch_url
+    app.jinja_env.globals["menu_roles"] = menu_roles
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or DEFAULT_LANGUAGE)
     app.jinja_env.add_extension("jinja2.ext.do")
     from participation.core import error_state

@@ -14,6 +14,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from participation.accounts.models import User
+from participation.core.page_cache import personal_memo
 from participation.extensions import db
 from participation.policy.models import Follow, PolicyAction, Priority
 
@@ -36,27 +37,43 @@ def _target(subject: PolicyAction | Priority) -> dict:
     return {"priority_id": subject.id}
 
 
+def followed(user_id: int) -> tuple[frozenset[int], frozenset[str]]:
+    """The ids of the actions and the slugs of the priorities a person follows.
+
+    Kept per person until they follow or stop following something (tag ``follows:<id>``):
+    the signed-in action and priority pages ask on every view.
+    """
+    def load() -> tuple[frozenset[int], frozenset[str]]:
+        rows = db.session.execute(
+            sa.select(Follow.action_id, Priority.slug)
+            .outerjoin(Priority, Priority.id == Follow.priority_id)
+            .where(Follow.user_id == user_id)
+        ).all()
+        return (frozenset(a for a, _ in rows if a is not None),
+                frozenset(p for _, p in rows if p is not None))
+
+    return personal_memo(("follows", user_id), load, deps=(f"follows:{user_id}",))
+
+
 def is_following(user, subject: PolicyAction | Priority) -> bool:
     """Tell whether the (signed-in) user follows the action or priority."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        sa.select(Follow.id).filter_by(user_id=user.id, **_target(subject))
-    ) is not None
+    actions, priorities = followed(user.id)
+    if isinstance(subject, PolicyAction):
+        return subject.id in actions
+    return subject.slug in priorities
 
 
 def follows_priority(user, slug: str) -> bool:
     """Tell whether the (signed-in) user follows the priority with this slug.
 
-    One query on the person's own follows: the priority page keeps its content for everyone
-    and does not load the priority for a signed-in visitor.
+    The priority page keeps its content for everyone and does not load the priority for a
+    signed-in visitor.
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(
-        sa.select(Follow.id).join(Priority, Priority.id == Follow.priority_id)
-        .where(Follow.user_id == user.id, Priority.slug == slug)
-    ) is not None
+    return slug in followed(user.id)[1]
 
 
 def follow(user: User, subject: PolicyAction | Priority) -> Follow:
@@ -74,10 +91,15 @@ def follow(user: User, subject: PolicyAction | Priority) -> Follow:
 
 def unfollow(user_id: int, subject: PolicyAction | Priority) -> bool:
     """Stop following; return whether there was anything to stop."""
-    result = db.session.execute(
-        sa.delete(Follow).filter_by(user_id=user_id, **_target(subject))
-    )
-    return bool(result.rowcount)
+    # Through the session, not a bulk delete: the change then names what it changes (this
+    # person's follows) instead of changing every kept page.
+    rows = db.session.scalars(sa.select(Follow).filter_by(user_id=user_id, **_target(subject)))
+    found = False
+    for row in rows:
+        db.session.delete(row)
+        found = True
+    db.session.flush()
+    return found
 
 
 def followers(action: PolicyAction) -> dict[int, str]:

@@ -154,6 +154,12 @@ class Follow(db.Model):
     """A signed-in resident follows an action or a priority: a mail for each update."""
 
     __tablename__ = "follows"
+    cache_query_tags = ("follows",)
+
+    def cache_tags(self, changed: set[str] | None) -> set[str]:
+        # ``follows:<user id>``: the person's follows kept in memory (policy.follows).
+        return {"follows", f"follows:{self.user_id}"}
+
     __table_args__ = (
         sa.CheckConstraint("(action_id IS NULL) <> (priority_id IS NULL)",
                            name="action_or_priority"),

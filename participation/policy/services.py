@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from participation.accounts.models import Role
 from participation.audit.models import AuditEntry
@@ -61,7 +61,8 @@ def get_action(code: str) -> PolicyAction:
     action = db.session.scalar(
         sa.select(PolicyAction)
         .where(PolicyAction.code == code.upper()[:12])
-        .options(selectinload(PolicyAction.priority).selectinload(Priority.document))
+        # One query: an action has one priority, a priority one document.
+        .options(joinedload(PolicyAction.priority).joinedload(Priority.document))
     )
     if action is None:
         raise PolicyNotFound(code)

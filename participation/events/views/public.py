@@ -104,10 +104,13 @@ def event_list():
     form, flt = filter_from_request(request.args)
     page = lazy(lambda: services.find_events(flt, page_number(request.args)))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    topic = _topic(flt.topic) if flt.topic else None
+    # The chosen topic's name comes from the kept list of topics: no query on a kept page.
+    topic = next((names for names in topic_names() if names[0] == flt.topic), None)
+    topic_name = topic and ((current_language() == "en" and topic[2]) or topic[1])
     places = lazy(lambda: event_venues.places_of(page.items))
     return render_template("events/list.html", form=form, page=page, filter=flt, args=args,
-                           feeds=feed_links(topic), topic=topic, places=places,
+                           feeds=feed_links(topic and topic[0]), topic_name=topic_name,
+                           places=places,
                            map_tiles=current_app.config.get("MAP_TILE_URL"))
 
 
@@ -123,14 +126,14 @@ def _topic(slug: str):
     return next((t for t in services.all_topics() if t.slug == slug), None)
 
 
-def feed_links(topic=None) -> dict[str, str]:
+def feed_links(topic_slug: str | None = None) -> dict[str, str]:
     """Addresses of the calendar subscription and the Atom feed, for all events or one topic."""
-    if topic is None:
+    if topic_slug is None:
         calendar = url_for("events.calendar_feed", _external=True)
         feed = url_for("events.atom_feed")
     else:
-        calendar = url_for("events.topic_calendar_feed", slug=topic.slug, _external=True)
-        feed = url_for("events.topic_atom_feed", slug=topic.slug)
+        calendar = url_for("events.topic_calendar_feed", slug=topic_slug, _external=True)
+        feed = url_for("events.topic_atom_feed", slug=topic_slug)
     return {"calendar": calendar, "webcal": calendars.webcal_url(calendar), "atom": feed}
 
 

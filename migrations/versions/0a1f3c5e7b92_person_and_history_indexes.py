@@ -1,4 +1,4 @@
-"""registrations email index: a person's registrations are found by address as well as by account
+"""person and history indexes: a person's registrations by address; audit entries by target
 
 Revision ID: 0a1f3c5e7b92
 Revises: 7c4e2a91b0d3
@@ -18,8 +18,13 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.create_index('ix_registrations_email', ['email'], unique=False)
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_log_target_type_target_id',
+                              ['target_type', 'target_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_log_target_type_target_id')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('ix_registrations_email')
