@@ -15,10 +15,10 @@ class AuditEntry(db.Model):
     """One recorded action of staff, organisers or admins."""
 
     __tablename__ = "audit_log"
-    #: Reading the log adds no dependency: the log never changes a page by itself (see
-    #: ``page_cache.UNSEEN_TABLES``). What a public page shows of it (an action's history) is
-    #: written together with a change to what it is about; that page declares that instead.
-    cache_query_tags = ()
+    #: The log never changes a page by itself (see ``page_cache.UNSEEN_TABLES``): nothing
+    #: sends this tag. What a public page shows of it (an action's history) is written
+    #: together with a change to what it is about, and that page declares that as well.
+    cache_query_tags = ("audit",)
     __table_args__ = (
         sa.Index("ix_audit_log_action_at", "action", "at"),
         # An action's public history, an event's or a user's entries.

@@ -58,10 +58,11 @@ def _wait(condition, message: str, timeout: float = 10) -> None:
 
 def _in_another_process(app, code: str) -> None:
     """Run ``code`` with the platform's app and session in a process of its own, and commit."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     script = (
         "from participation import create_app\n"
         "from participation.extensions import db\n"
-        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {app.config['SQLALCHEMY_DATABASE_URI']!r}}})\n"
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {url!r}}})\n"
         "with app.app_context():\n"
         + "".join(f"    {line}\n" for line in code.strip().splitlines())
         + "    db.session.commit()\n"

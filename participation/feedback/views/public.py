@@ -75,8 +75,11 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
             show_name=own.show_name if own else False,
             event=str(own.event_id) if own and own.event_id else "",
         )
+    blank_form_key = None
     if opinion_form is not None:
         opinion_form.event.choices = _event_choices(user)
+        if own is None and not opinion_form.errors:
+            blank_form_key = tuple(str(choice.value) for choice in opinion_form.event.choices)
     number = page_number(request.args)
     stats = lazy(lambda: _stance_stats(action))
     page = lazy(lambda: services.published_opinions(action, number))
@@ -91,6 +94,8 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         opinions_page=number,
         own=own,
         opinion_form=opinion_form,
+        blank_form_key=blank_form_key,
+        blank_form_deps=[f"event:{value}" for value in blank_form_key or () if value],
         # Only signed-in visitors see report forms: building one for anybody else would put
         # a CSRF token in their session, give them a cookie and make the page uncacheable.
         report_form=report_form or (ReportForm(formdata=None) if user else None),

@@ -49,8 +49,10 @@ def _signed_in_user():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _render_form(event, form: RegistrationForm, status: int = 200):
-    return render_template("registrations/register.html", event=event, form=form), status
+def _render_form(event, form: RegistrationForm, status: int = 200, blank: bool = False):
+    """``blank``: nothing typed or filled in (the form may then come from the page cache)."""
+    return render_template("registrations/register.html", event=event, form=form,
+                           blank_form=blank), status
 
 
 def _render_closed(event, reason: str, status: int = 200):
@@ -77,7 +79,7 @@ def register(slug: str):
         if user is not None:
             form.name.data = user.name
             form.email.data = user.email
-        return _render_form(event, form)
+        return _render_form(event, form, blank=user is None)
 
     if not form.validate_on_submit():
         return _render_form(event, form, 422)
