@@ -37,7 +37,8 @@ def find(app) -> dict | None:
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     if EXPORT_RULE not in rules or SIGN_IN not in rules:
         return None
-    return {"csv": "/staff/exports/opinions.csv", "xlsx": "/staff/exports/opinions.xlsx"}
+    return {"csv": "/staff/exports/opinions.csv", "json": "/staff/exports/opinions.json",
+            "xlsx": "/staff/exports/opinions.xlsx"}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -75,7 +76,7 @@ def sign_in(base_url: str) -> str:
 
 
 def measure(found: dict, server, conninfo: str, exports) -> dict:
-    """Measure PostgreSQL's COPY of the rows, then the CSV and XLSX downloads."""
+    """Measure PostgreSQL's COPY of the rows, then the CSV, JSON and XLSX downloads."""
     rows, size, seconds = exports.copy_baseline(conninfo, COPY_SELECT)
     out: dict = {"copy": {"rows": rows, "bytes": size, "seconds": round(seconds, 3),
                           "rows_per_s": rows / seconds if seconds else 0.0}}

@@ -47,24 +47,64 @@ def computed_once(query: sa.Select, name: str) -> sa.Subquery:
     return query.offset(0).subquery(name)
 
 
+def raw_text(expression) -> sa.ColumnElement:
+    """A value as text, as it is (for JSON): NULL stays NULL."""
+    return sa.cast(expression, sa.Text)
+
+
 def plain_cell(expression) -> sa.ColumnElement:
     """A cell that cannot hold a formula (a code, a short name, a stored choice): as text."""
     return sa.func.coalesce(sa.cast(expression, sa.Text), "")
 
 
-def utc_cell(expression) -> sa.ColumnElement:
-    """A moment as ``datetime.isoformat(timespec="seconds")`` writes it in UTC."""
-    return sa.func.coalesce(
-        sa.func.to_char(sa.func.timezone("UTC", expression),
-                        'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'), "")
+def utc_cell(expression, nothing: str | None = "") -> sa.ColumnElement:
+    """A moment as ``datetime.isoformat(timespec="seconds")`` writes it in UTC
+    (``nothing`` for no moment: empty in CSV, NULL in JSON)."""
+    moment = sa.func.to_char(sa.func.timezone("UTC", expression),
+                             'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')
+    return moment if nothing is None else sa.func.coalesce(moment, nothing)
 
 
-def pseudonym_cell(user_id, salt: str) -> sa.ColumnElement:
-    """``pseudonym_of(salt, user_id)`` in SQL; empty when there is no user."""
+def pseudonym_cell(user_id, salt: str, nothing: str | None = "") -> sa.ColumnElement:
+    """``pseudonym_of(salt, user_id)`` in SQL; ``nothing`` when there is no user."""
     digest = sa.func.encode(
         sa.func.sha256(sa.func.convert_to(sa.func.concat(salt, sa.cast(user_id, sa.Text)),
                                           "UTF8")), "hex")
-    return sa.case((user_id.is_(None), ""), else_=sa.func.left(digest, 16))
+    return sa.case((user_id.is_(None), sa.cast(sa.literal(nothing), sa.Text)),
+                   else_=sa.func.left(digest, 16))
+
+
+def json_object(pairs: list[tuple[str, sa.ColumnElement]]) -> sa.ColumnElement:
+    """``json_build_object(key, value, ...)``: the keys in this order (fixed column keys)."""
+    arguments = []
+    for key, value in pairs:
+        if not key.replace("_", "").isalnum():
+            raise ValueError(f"not a column key: {key!r}")
+        arguments += [sa.literal_column(f"'{key}'", sa.Text), value]
+    return sa.func.json_build_object(*arguments)
+
+
+def _copy(query: sa.Select, options: str) -> Iterator[bytes]:
+    connection = db.session.connection()
+    compiled = query.compile(dialect=connection.dialect,
+                             compile_kwargs={"render_postcompile": True})
+    statement = f"COPY ({compiled}) TO STDOUT WITH ({options})"
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement, compiled.params) as copy:
+        # PostgreSQL sends one message per row: one line per iteration.
+        for line in copy:
+            yield bytes(line)
+
+
+def single_column_lines(query: sa.Select) -> Iterator[bytes]:
+    """Yield the one column of ``query`` (text without line breaks, such as JSON that
+    PostgreSQL wrote) as it is, one line per row.
+
+    CSV format with a quote and a separator that JSON text never holds raw (control
+    characters are escaped in it), so nothing is quoted or escaped: the text format would
+    double every backslash.
+    """
+    yield from _copy(query, "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'")
 
 
 def csv_lines(query: sa.Select) -> Iterator[bytes]:
@@ -73,12 +113,4 @@ def csv_lines(query: sa.Select) -> Iterator[bytes]:
     Every cell is quoted, as the Python writer does; lines end in LF (COPY's only choice).
     Runs in the session's transaction, so it sees what the rest of the export sees.
     """
-    connection = db.session.connection()
-    compiled = query.compile(dialect=connection.dialect,
-                             compile_kwargs={"render_postcompile": True})
-    statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)"
-    driver = connection.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(statement, compiled.params) as copy:
-        # PostgreSQL sends one message per row: one line per iteration.
-        for line in copy:
-            yield bytes(line)
+    yield from _copy(query, "FORMAT csv, FORCE_QUOTE *")

@@ -256,53 +256,59 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
         result.close()
 
 
-def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
-                      salt: str | None = None) -> Iterator[bytes]:
-    """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY).
+def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str, *,
+                   for_csv: bool) -> tuple[dict, sa.Select]:
+    """The cells of ``opinion_rows`` as SQL expressions, and the query they are read from.
 
-    Titles and theme names are neutralised once per action, event and opinion with themes,
-    in subqueries, rather than once per exported row.
+    ``for_csv``: as the CSV writer writes them (text, empty for nothing, formulas
+    neutralised); otherwise as the JSON writer does (the raw text, NULL for nothing).
+    Titles and theme names are made once per action, event and opinion with themes, in
+    subqueries, rather than once per exported row.
     """
-    salt = salt or export_salt()
     small_postcodes, small_age_bands = _small(flt, personal)
+    text = copy.text_cell if for_csv else copy.raw_text
+    plain = copy.plain_cell if for_csv else copy.raw_text
+    nothing = "" if for_csv else None
     actions = copy.computed_once(sa.select(
-        PolicyAction.id, copy.text_cell(_title(language)).label("title")), "action_cells")
+        PolicyAction.id, text(_title(language)).label("title")), "action_cells")
     events = copy.computed_once(sa.select(
-        Event.id, copy.plain_cell(Event.slug).label("slug"),
-        copy.text_cell(sql_pick(Event, "title", language)).label("title")), "event_cells")
+        Event.id, plain(Event.slug).label("slug"),
+        text(sql_pick(Event, "title", language)).label("title")), "event_cells")
     themes = _themes_per_opinion(language)
     theme_cells = copy.computed_once(sa.select(
-        themes.c.opinion_id, copy.text_cell(themes.c.names).label("names")), "theme_cells")
+        themes.c.opinion_id, text(themes.c.names).label("names")), "theme_cells")
 
     def grouped(column, small: set, cell):
         if not small:
             return cell(column)
         return sa.case((column.in_(sorted(small)), SMALL_GROUP_LABEL), else_=cell(column))
 
-    selected = {
-        "action_code": copy.plain_cell(PolicyAction.code),
+    def or_nothing(column):
+        return column if nothing is None else sa.func.coalesce(column, nothing)
+
+    cells = {
+        "action_code": plain(PolicyAction.code),
         "action_title": actions.c.title,
-        "priority": copy.plain_cell(Priority.slug),
-        "event": sa.func.coalesce(events.c.slug, ""),
-        "event_title": sa.func.coalesce(events.c.title, ""),
-        "stance": copy.plain_cell(Opinion.stance),
-        "text": copy.text_cell(Opinion.body),
-        "language": copy.plain_cell(Opinion.locale),
-        "created_at": copy.utc_cell(Opinion.created_at),
-        "source": copy.plain_cell(Opinion.source),
-        "status": copy.plain_cell(Opinion.status),
-        "hidden_reason": copy.text_cell(Opinion.hidden_reason),
-        "themes": sa.func.coalesce(theme_cells.c.names, ""),
-        "author_pseudonym": copy.pseudonym_cell(Opinion.user_id, salt),
-        "postcode": grouped(Opinion.postcode, small_postcodes, copy.text_cell),
+        "priority": plain(Priority.slug),
+        "event": or_nothing(events.c.slug),
+        "event_title": or_nothing(events.c.title),
+        "stance": plain(Opinion.stance),
+        "text": text(Opinion.body),
+        "language": plain(Opinion.locale),
+        "created_at": copy.utc_cell(Opinion.created_at, nothing),
+        "source": plain(Opinion.source),
+        "status": plain(Opinion.status),
+        "hidden_reason": text(Opinion.hidden_reason),
+        "themes": or_nothing(theme_cells.c.names),
+        "author_pseudonym": copy.pseudonym_cell(Opinion.user_id, salt, nothing),
+        "postcode": grouped(Opinion.postcode, small_postcodes, text),
         # One of the fixed age bands ("25_34"...): nothing to neutralise.
-        "age_band": grouped(Opinion.age_band, small_age_bands, copy.plain_cell),
-        "author_name": copy.text_cell(User.name),
-        "author_email": copy.text_cell(User.email),
+        "age_band": grouped(Opinion.age_band, small_age_bands, plain),
+        "author_name": text(User.name),
+        "author_email": text(User.email),
     }
-    query = (
-        sa.select(*[selected[c.key].label(c.key)
-                    for c in columns_for(OPINION_COLUMNS, personal)])
+    source = (
+        sa.select(Opinion.id)
         .select_from(Opinion)
         .join(PolicyAction, PolicyAction.id == Opinion.action_id)
         .join(Priority, Priority.id == PolicyAction.priority_id)
@@ -311,8 +317,34 @@ def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
         .outerjoin(theme_cells, theme_cells.c.opinion_id == Opinion.id)
     )
     if personal:
-        query = query.outerjoin(User, User.id == Opinion.user_id)
-    yield from copy.csv_lines(_filtered(query, flt).order_by(Opinion.id))
+        source = source.outerjoin(User, User.id == Opinion.user_id)
+    return cells, _filtered(source, flt).order_by(Opinion.id)
+
+
+def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
+                      salt: str | None = None) -> Iterator[bytes]:
+    """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY)."""
+    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(),
+                                   for_csv=True)
+    query = source.with_only_columns(
+        *[cells[c.key].label(c.key) for c in columns_for(OPINION_COLUMNS, personal)],
+        maintain_column_froms=True)
+    yield from copy.csv_lines(query)
+
+
+def opinion_json_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
+                       salt: str | None = None) -> Iterator[bytes]:
+    """The rows of ``opinion_rows`` as JSON objects PostgreSQL writes itself, one per line.
+
+    The same keys in the same order and the same values as the JSON writer gives them
+    (PostgreSQL spaces its objects differently; what they hold is identical).
+    """
+    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(),
+                                   for_csv=False)
+    query = source.with_only_columns(
+        copy.json_object([(c.key, cells[c.key]) for c in columns_for(OPINION_COLUMNS, personal)]),
+        maintain_column_froms=True)
+    yield from copy.single_column_lines(query)
 
 
 def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> Sheet:
@@ -321,6 +353,7 @@ def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> S
                   opinion_rows(flt, personal, language))
     if copy.available():
         sheet.csv_lines = opinion_csv_lines(flt, personal, language)
+        sheet.json_lines = opinion_json_lines(flt, personal, language)
     return sheet
 
 

@@ -52,6 +52,8 @@ class Sheet:
     #: The same rows as finished CSV lines (UTF-8, every cell quoted and neutralised), when
     #: the database can write them itself (PostgreSQL's COPY); the CSV writer prefers them.
     csv_lines: Iterable[bytes] | None = None
+    #: The same rows as JSON objects, one per line (UTF-8), written by the database.
+    json_lines: Iterable[bytes] | None = None
 
 
 def cell_value(value):
@@ -117,6 +119,9 @@ def _joined(lines: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
 
 def json_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
     """Write a sheet as a JSON array of objects, streamed."""
+    if sheet.json_lines is not None:
+        yield from _json_array(sheet.json_lines, chunk_size)
+        return
     yield b"["
     parts: list[str] = []
     size = 0
@@ -132,6 +137,22 @@ def json_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
             parts, size = [], 0
     parts.append("\n]\n")
     yield "".join(parts).encode("utf-8")
+
+
+def _json_array(lines: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
+    """Join JSON objects (one per line) into the array ``json_chunks`` writes, one per line."""
+    parts: list[bytes] = [b"["]
+    size = 1
+    separator = b"\n"
+    for line in lines:
+        parts += (separator, line.rstrip(b"\n"))
+        separator = b",\n"
+        size += len(line) + 2
+        if size >= chunk_size:
+            yield b"".join(parts)
+            parts, size = [], 0
+    parts.append(b"\n]\n")
+    yield b"".join(parts)
 
 
 def _json_value(value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from participation.exports.opinions import (
     OpinionFilter,
     columns_for,
     opinion_csv_lines,
+    opinion_json_lines,
     opinion_rows,
     pseudonym_of,
 )
@@ -111,3 +113,36 @@ def test_filters_and_small_groups_hold_in_the_database_written_csv(tricky):
     assert len(rows) == len(python) > 0
     postcode = [c.key for c in columns_for(OPINION_COLUMNS, False)].index("postcode")
     assert {row[postcode] for row in rows} == {r["postcode"] for r in python}
+
+
+def _objects(data: bytes) -> list[dict]:
+    objects = json.loads(data.decode("utf-8"))
+    for item in objects:  # themes are a set: the database may join them in any order
+        if item["themes"] is not None:
+            item["themes"] = "; ".join(sorted(item["themes"].split("; ")))
+    return objects
+
+
+@pytest.mark.parametrize("personal", [False, True])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_postgresql_writes_the_same_json_as_python(tricky, personal, language):
+    if not copy.available():
+        pytest.skip("COPY is PostgreSQL's; SQLite exports through Python")
+    flt = OpinionFilter()
+    columns = columns_for(OPINION_COLUMNS, personal)
+    by_python = writers.Sheet("opinions", columns,
+                              opinion_rows(flt, personal, language, salt="s3cret"))
+    by_copy = writers.Sheet("opinions", columns, [],
+                            json_lines=opinion_json_lines(flt, personal, language, salt="s3cret"))
+    python_text = b"".join(writers.json_chunks(by_python))
+    copy_text = b"".join(writers.json_chunks(by_copy))
+    python_objects, copy_objects = _objects(python_text), _objects(copy_text)
+    assert len(copy_objects) == len(BODIES) + 2
+    assert copy_objects == python_objects
+    # The same keys in the same order, one object per line, and the raw (unquoted) texts.
+    assert [list(item) for item in copy_objects] == [list(item) for item in python_objects]
+    assert copy_text.count(b"\n") == python_text.count(b"\n")
+    texts = [item["text"] for item in copy_objects]
+    assert '=HYPERLINK("http://x")' in texts and "multi\nline\r\ntext" in texts
+    assert "Ça va, één ‘quote’ 😀" in texts
+    assert any(item["event"] is None and item["author_pseudonym"] for item in copy_objects)

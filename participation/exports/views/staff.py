@@ -120,6 +120,8 @@ def download(kind: str, fmt: str):
     db.session.commit()
     if fmt == "csv" and sheet.csv_lines is not None:  # written by the database
         sheet.csv_lines = _audited(sheet.csv_lines, entry.id)
+    elif fmt == "json" and sheet.json_lines is not None:  # written by the database
+        sheet.json_lines = _audited(sheet.json_lines, entry.id)
     else:
         sheet.rows = _audited(sheet.rows, entry.id)
     mimetype, extension = writers.FORMATS[fmt]
