@@ -3,12 +3,17 @@ validators that hostile input cannot crash."""
 
 from __future__ import annotations
 
-from flask import flash, request
+from functools import lru_cache
+
+from babel import support
+from flask import current_app, flash, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
 from wtforms import DateField, FileField, IntegerField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import Optional, ValidationError
 
 
@@ -74,14 +79,17 @@ class CalendarDateField(DateField):
     YEARS = range(1900, 3000)
 
     def process_formdata(self, valuelist):
-        message = _named(_l("Enter %(field)s as a date, for example 2026-05-14."), self)
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
-            raise ValueError(message) from error
+            raise ValueError(self._message()) from error
         if self.data is not None and self.data.year not in self.YEARS:
             self.data = None
-            raise ValueError(message)
+            raise ValueError(self._message())
+
+    def _message(self) -> str:
+        # Made only when needed: translating it costs on every catalogue page otherwise.
+        return _named(_l("Enter %(field)s as a date, for example 2026-05-14."), self)
 
 
 def _named(message, field) -> str:
@@ -134,6 +142,36 @@ def _form_data_without_stray_files(meta, form, formdata):
     return None
 
 
+class _WTFormsTranslations:
+    """WTForms' own messages ("Not a valid choice") in the page's language.
+
+    Flask-WTF reads WTForms' catalogue from disk on every request that builds a form; the
+    catalogues never change while the app runs, so each language's is read once.
+    """
+
+    def gettext(self, string):
+        return _wtforms_catalogue(str(get_locale() or "nl")).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalogue(str(get_locale() or "nl")).ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def _get_translations(self, form):
+    if not current_app.config.get("WTF_I18N_ENABLED", True):
+        return None
+    return _WTFORMS_TRANSLATIONS
+
+
+_WTFORMS_TRANSLATIONS = _WTFormsTranslations()
+
+
 def guard_form_input() -> None:
-    """Make every FlaskForm ignore file parts sent in place of text fields (idempotent)."""
+    """Make every FlaskForm ignore file parts sent in place of text fields, and read WTForms'
+    messages from a catalogue loaded once per language (idempotent)."""
     FlaskForm.Meta.wrap_formdata = _form_data_without_stray_files
+    FlaskForm.Meta.get_translations = _get_translations
