@@ -84,6 +84,37 @@ def json_object(pairs: list[tuple[str, sa.ColumnElement]]) -> sa.ColumnElement:
     return sa.func.json_build_object(*arguments)
 
 
+#: Characters XML 1.0 cannot hold, which Excel (and XlsxWriter) write as ``_xHHHH_``;
+#: the carriage return too, as XlsxWriter does.
+_XLSX_CONTROL = [chr(c) for c in (*range(0x01, 0x09), *range(0x0B, 0x20))]
+
+
+def xlsx_cell(value, *, markup_free: bool = False) -> sa.ColumnElement:
+    """One cell of a worksheet row, as XlsxWriter writes a string in constant-memory mode.
+
+    ``_xHHHH_`` already in the text is kept literal (``_x005F``), control characters become
+    ``_xHHHH_``, ``& < >`` are escaped, line breaks are written as character references (the
+    row stays one line) and whitespace is kept. No text or an empty one: an empty cell.
+    ``markup_free``: a value that cannot hold any of those (a stored choice, a moment, a
+    pseudonym), written as it is. Text is escaped only when one test finds something to
+    escape: most cells have nothing, and this runs for every cell of every row.
+    """
+    text = sa.cast(value, sa.Text)
+    written = text
+    if not markup_free:
+        escaped = sa.func.regexp_replace(text, "(_x[0-9a-fA-F]{4}_)", "_x005F\\1", "g")
+        for char in _XLSX_CONTROL:
+            escaped = sa.func.replace(escaped, char, f"_x{ord(char):04X}_")
+        for char, reference in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\n", "&#10;")):
+            escaped = sa.func.replace(escaped, char, reference)
+        written = sa.case((text.op("~")(r"[&<>\n_\x01-\x08\x0b-\x1f]"), escaped), else_=text)
+    return sa.case(
+        (sa.func.coalesce(text, "") == "", "<c/>"),
+        else_=sa.func.concat('<c t="inlineStr"><is><t xml:space="preserve">', written,
+                             "</t></is></c>"),
+    )
+
+
 def _copy(query: sa.Select, options: str) -> Iterator[bytes]:
     connection = db.session.connection()
     compiled = query.compile(dialect=connection.dialect,

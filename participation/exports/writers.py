@@ -12,7 +12,9 @@ import enum
 import io
 import json
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,6 +56,9 @@ class Sheet:
     csv_lines: Iterable[bytes] | None = None
     #: The same rows as JSON objects, one per line (UTF-8), written by the database.
     json_lines: Iterable[bytes] | None = None
+    #: The same rows as worksheet cells (``<c>...</c>`` per column, one row per line),
+    #: written by the database; the XLSX writer then only wraps and zips them.
+    xlsx_rows: Iterable[bytes] | None = None
 
 
 def cell_value(value):
@@ -191,6 +196,142 @@ def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[b
         os.unlink(path)
 
 
+def xlsx_package_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Write sheets whose rows the database made (``Sheet.xlsx_rows``; or small sheets of
+    row dicts, such as the data dictionary) as an XLSX workbook, streamed as it is zipped.
+
+    The same workbook as :func:`xlsx_chunks` makes: text cells as inline strings, a bold
+    heading row that stays in view, one worksheet per sheet. Nothing is kept in memory or on
+    disk but the zip's directory.
+    """
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, content in _package_parts([sheet.name for sheet in sheets]):
+            book.writestr(name, content)
+        for number, sheet in enumerate(sheets, start=1):
+            with book.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as part:
+                part.write(_SHEET_START)
+                part.write(b'<row r="1">' + b"".join(
+                    _inline_cell(str(column.heading), bold=True) for column in sheet.columns)
+                    + b"</row>")
+                rows = sheet.xlsx_rows if sheet.xlsx_rows is not None else (
+                    b"".join(_inline_cell(cell_value(row.get(column.key)))
+                             for column in sheet.columns) for row in sheet.rows)
+                for row_number, cells in enumerate(rows, start=2):
+                    part.write(b'<row r="%d">%s</row>' % (row_number, cells.rstrip(b"\n")))
+                    if sink.size >= chunk_size:
+                        yield sink.take()
+                part.write(_SHEET_END)
+            yield sink.take()
+    yield sink.take()
+
+
+class _Sink:
+    """A write-only file for ``zipfile`` (no seeking: it then writes data descriptors)."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+        self.size = 0
+        self._written = 0
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        self.size += len(data)
+        self._written += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._written
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self._parts, self.size = b"".join(self._parts), [], 0
+        return data
+
+
+_XLSX_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f]")
+_XLSX_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+
+
+def _inline_cell(value, bold: bool = False) -> bytes:
+    """One text cell as ``copy.xlsx_cell`` writes it in SQL (the same escaping)."""
+    if value is None or value == "":
+        return b"<c/>"
+    text = _XLSX_ESCAPED.sub(r"_x005F\1", str(value))
+    text = _XLSX_CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\n", "&#10;"))
+    style = ' s="1"' if bold else ""
+    return (f'<c{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+            .encode())
+
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_SHEET_START = (
+    f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}"><sheetViews>'
+    '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+    'state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15"/><sheetData>'
+).encode()
+_SHEET_END = b"</sheetData></worksheet>"
+
+
+def _package_parts(names: list[str]) -> list[tuple[str, str]]:
+    """The fixed parts of a workbook with these worksheets: types, relationships, styles."""
+    def attribute(text: str) -> str:
+        return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace('"', "&quot;"))
+
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        f'ContentType="{sheet_type}.worksheet+xml"/>' for n in range(1, len(names) + 1))
+    sheets = "".join(f'<sheet name="{attribute(name[:31])}" sheetId="{n}" r:id="rId{n}"/>'
+                     for n, name in enumerate(names, start=1))
+    sheet_relationships = "".join(
+        f'<Relationship Id="rId{n}" Type="{_RELATIONSHIPS}/worksheet" '
+        f'Target="worksheets/sheet{n}.xml"/>' for n in range(1, len(names) + 1))
+    styles_id = len(names) + 1
+    return [
+        ("[Content_Types].xml",
+         f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="rels" '
+         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         f'<Override PartName="/xl/workbook.xml" ContentType="{sheet_type}.sheet.main+xml"/>'
+         f'<Override PartName="/xl/styles.xml" ContentType="{sheet_type}.styles+xml"/>'
+         f'{overrides}</Types>'),
+        ("_rels/.rels",
+         f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">'
+         f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" '
+         'Target="xl/workbook.xml"/></Relationships>'),
+        ("xl/workbook.xml",
+         f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}"><sheets>{sheets}'
+         '</sheets></workbook>'),
+        ("xl/_rels/workbook.xml.rels",
+         f'{_XML}<Relationships xmlns="{_PACKAGE_RELATIONSHIPS}">{sheet_relationships}'
+         f'<Relationship Id="rId{styles_id}" Type="{_RELATIONSHIPS}/styles" '
+         'Target="styles.xml"/></Relationships>'),
+        ("xl/styles.xml",
+         f'{_XML}<styleSheet xmlns="{_MAIN}">'
+         '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+         '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+         '<fill><patternFill patternType="gray125"/></fill></fills>'
+         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+         '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" '
+         'borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" '
+         'fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" '
+         'borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1">'
+         '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+    ]
+
+
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
@@ -222,5 +363,7 @@ def chunks(sheet: Sheet, fmt: str) -> Iterator[bytes]:
     if fmt == "json":
         return json_chunks(sheet)
     if fmt == "xlsx":
+        if sheet.xlsx_rows is not None:  # rows made by the database
+            return xlsx_package_chunks([sheet, dictionary_sheet(sheet.columns)])
         return xlsx_chunks([sheet, dictionary_sheet(sheet.columns)])
     raise ValueError(f"unknown export format {fmt!r}")

@@ -122,6 +122,8 @@ def download(kind: str, fmt: str):
         sheet.csv_lines = _audited(sheet.csv_lines, entry.id)
     elif fmt == "json" and sheet.json_lines is not None:  # written by the database
         sheet.json_lines = _audited(sheet.json_lines, entry.id)
+    elif fmt == "xlsx" and sheet.xlsx_rows is not None:  # rows made by the database
+        sheet.xlsx_rows = _audited(sheet.xlsx_rows, entry.id)
     else:
         sheet.rows = _audited(sheet.rows, entry.id)
     mimetype, extension = writers.FORMATS[fmt]
