@@ -108,10 +108,11 @@ def xlsx_cell(value, *, markup_free: bool = False) -> sa.ColumnElement:
         for char, reference in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\n", "&#10;")):
             escaped = sa.func.replace(escaped, char, reference)
         written = sa.case((text.op("~")(r"[&<>\n_\x01-\x08\x0b-\x1f]"), escaped), else_=text)
+    start = '<c t="inlineStr"><is><t>' if markup_free else (
+        '<c t="inlineStr"><is><t xml:space="preserve">')
     return sa.case(
         (sa.func.coalesce(text, "") == "", "<c/>"),
-        else_=sa.func.concat('<c t="inlineStr"><is><t xml:space="preserve">', written,
-                             "</t></is></c>"),
+        else_=sa.func.concat(start, written, "</t></is></c>"),
     )
 
 

@@ -256,19 +256,39 @@ def opinion_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
         result.close()
 
 
-def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str, *,
-                   for_csv: bool) -> tuple[dict, sa.Select]:
-    """The cells of ``opinion_rows`` as SQL expressions, and the query they are read from.
+@dataclass(frozen=True)
+class _CellStyle:
+    """How one writer makes cells in SQL: text that may hold anything, plain values (codes,
+    slugs, stored choices), values that hold no markup at all, and what no value is."""
 
-    ``for_csv``: as the CSV writer writes them (text, empty for nothing, formulas
-    neutralised); otherwise as the JSON writer does (the raw text, NULL for nothing).
+    text: object
+    plain: object
+    markup_free: object
+    nothing: str | None
+
+
+_CELL_STYLES = {
+    # As the CSV writer writes them: text, empty for nothing, formulas neutralised.
+    "csv": _CellStyle(copy.text_cell, copy.plain_cell, copy.plain_cell, ""),
+    # As the JSON writer does: the raw text, NULL for nothing.
+    "json": _CellStyle(copy.raw_text, copy.raw_text, copy.raw_text, None),
+    # Worksheet cells, as XlsxWriter writes them (see ``copy.xlsx_cell``).
+    "xlsx": _CellStyle(copy.xlsx_cell, copy.xlsx_cell,
+                       lambda value: copy.xlsx_cell(value, markup_free=True), "<c/>"),
+}
+
+
+def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
+                   style: str) -> tuple[dict, sa.Select]:
+    """The cells of ``opinion_rows`` as SQL expressions in a writer's ``style``, and the
+    query they are read from.
+
     Titles and theme names are made once per action, event and opinion with themes, in
     subqueries, rather than once per exported row.
     """
     small_postcodes, small_age_bands = _small(flt, personal)
-    text = copy.text_cell if for_csv else copy.raw_text
-    plain = copy.plain_cell if for_csv else copy.raw_text
-    nothing = "" if for_csv else None
+    cell = _CELL_STYLES[style]
+    text, plain, markup_free, nothing = cell.text, cell.plain, cell.markup_free, cell.nothing
     actions = copy.computed_once(sa.select(
         PolicyAction.id, text(_title(language)).label("title")), "action_cells")
     events = copy.computed_once(sa.select(
@@ -278,13 +298,16 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
     theme_cells = copy.computed_once(sa.select(
         themes.c.opinion_id, text(themes.c.names).label("names")), "theme_cells")
 
-    def grouped(column, small: set, cell):
+    def grouped(column, small: set, made):
         if not small:
-            return cell(column)
-        return sa.case((column.in_(sorted(small)), SMALL_GROUP_LABEL), else_=cell(column))
+            return made(column)
+        return made(sa.case((column.in_(sorted(small)), SMALL_GROUP_LABEL), else_=column))
 
     def or_nothing(column):
         return column if nothing is None else sa.func.coalesce(column, nothing)
+
+    def moment_or_nothing(moment):
+        return markup_free(moment) if style == "xlsx" else or_nothing(moment)
 
     cells = {
         "action_code": plain(PolicyAction.code),
@@ -292,17 +315,17 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         "priority": plain(Priority.slug),
         "event": or_nothing(events.c.slug),
         "event_title": or_nothing(events.c.title),
-        "stance": plain(Opinion.stance),
+        "stance": markup_free(Opinion.stance),
         "text": text(Opinion.body),
-        "language": plain(Opinion.locale),
-        "created_at": copy.utc_cell(Opinion.created_at, nothing),
-        "source": plain(Opinion.source),
-        "status": plain(Opinion.status),
+        "language": markup_free(Opinion.locale),
+        "created_at": moment_or_nothing(copy.utc_cell(Opinion.created_at, None)),
+        "source": markup_free(Opinion.source),
+        "status": markup_free(Opinion.status),
         "hidden_reason": text(Opinion.hidden_reason),
         "themes": or_nothing(theme_cells.c.names),
-        "author_pseudonym": copy.pseudonym_cell(Opinion.user_id, salt, nothing),
+        "author_pseudonym": moment_or_nothing(copy.pseudonym_cell(Opinion.user_id, salt, None)),
         "postcode": grouped(Opinion.postcode, small_postcodes, text),
-        # One of the fixed age bands ("25_34"...): nothing to neutralise.
+        # One of the fixed age bands ("25_34"...) or "<5": nothing to neutralise.
         "age_band": grouped(Opinion.age_band, small_age_bands, plain),
         "author_name": text(User.name),
         "author_email": text(User.email),
@@ -324,8 +347,7 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
 def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
                       salt: str | None = None) -> Iterator[bytes]:
     """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY)."""
-    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(),
-                                   for_csv=True)
+    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "csv")
     query = source.with_only_columns(
         *[cells[c.key].label(c.key) for c in columns_for(OPINION_COLUMNS, personal)],
         maintain_column_froms=True)
@@ -339,29 +361,20 @@ def opinion_json_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
     The same keys in the same order and the same values as the JSON writer gives them
     (PostgreSQL spaces its objects differently; what they hold is identical).
     """
-    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(),
-                                   for_csv=False)
+    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "json")
     query = source.with_only_columns(
         copy.json_object([(c.key, cells[c.key]) for c in columns_for(OPINION_COLUMNS, personal)]),
         maintain_column_froms=True)
     yield from copy.single_column_lines(query)
 
 
-#: Cells that hold a stored choice, a moment or a pseudonym: nothing to escape in XML.
-#: (Not the age band: a small group shows as "<5".)
-_MARKUP_FREE = frozenset({"stance", "language", "created_at", "source", "status",
-                          "author_pseudonym"})
-
-
 def opinion_xlsx_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
                       salt: str | None = None) -> Iterator[bytes]:
     """The rows of ``opinion_rows`` as worksheet cells PostgreSQL writes itself, one row per
     line (see ``writers.xlsx_package_chunks``)."""
-    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(),
-                                   for_csv=False)
+    cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "xlsx")
     query = source.with_only_columns(
-        sa.func.concat(*[copy.xlsx_cell(cells[c.key], markup_free=c.key in _MARKUP_FREE)
-                         for c in columns_for(OPINION_COLUMNS, personal)]),
+        sa.func.concat(*[cells[c.key] for c in columns_for(OPINION_COLUMNS, personal)]),
         maintain_column_froms=True)
     yield from copy.single_column_lines(query)
 

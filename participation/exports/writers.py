@@ -217,10 +217,15 @@ def xlsx_package_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> It
                 rows = sheet.xlsx_rows if sheet.xlsx_rows is not None else (
                     b"".join(_inline_cell(cell_value(row.get(column.key)))
                              for column in sheet.columns) for row in sheet.rows)
+                batch: list[bytes] = []
                 for row_number, cells in enumerate(rows, start=2):
-                    part.write(b'<row r="%d">%s</row>' % (row_number, cells.rstrip(b"\n")))
-                    if sink.size >= chunk_size:
-                        yield sink.take()
+                    batch.append(b'<row r="%d">%s</row>' % (row_number, cells.rstrip(b"\n")))
+                    if len(batch) == 256:  # one call into zlib per batch, not per row
+                        part.write(b"".join(batch))
+                        batch.clear()
+                        if sink.size >= chunk_size:
+                            yield sink.take()
+                part.write(b"".join(batch))
                 part.write(_SHEET_END)
             yield sink.take()
     yield sink.take()
