@@ -154,6 +154,22 @@ def queue_unwritten(kind: str, recipient: str, builder: str, **recipe) -> Outbox
                               render={"builder": builder, **recipe}))
 
 
+def _write_fields(message: OutboxMessage) -> dict:
+    """Render an unwritten mail: the values of its written columns (the row is not changed).
+
+    :raises CannotWrite: what the mail is about is gone.
+    """
+    writer = WRITERS.get(message.render.get("builder"))
+    if writer is None:
+        raise LookupError(f"no writer registered for {message.render.get('builder')!r}")
+    draft = writer(message)
+    fields = _written(message.kind, draft.subject, draft.locale, draft.context,
+                      draft.attachments)
+    if draft.headers:
+        fields["headers"] = draft.headers
+    return fields
+
+
 def write(message: OutboxMessage) -> None:
     """Write an unwritten mail in place (in the caller's transaction) and drop its recipe.
 
@@ -161,15 +177,8 @@ def write(message: OutboxMessage) -> None:
     """
     if message.render is None:
         return
-    writer = WRITERS.get(message.render.get("builder"))
-    if writer is None:
-        raise LookupError(f"no writer registered for {message.render.get('builder')!r}")
-    draft = writer(message)
-    for name, value in _written(message.kind, draft.subject, draft.locale, draft.context,
-                                draft.attachments).items():
+    for name, value in _write_fields(message).items():
         setattr(message, name, value)
-    if draft.headers:
-        message.headers = draft.headers
     message.render = None
 
 
@@ -218,7 +227,8 @@ def _unwritten_due(now: datetime) -> sa.Select:
         .limit(1)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        # Two workers never write the same mail; neither waits for the other.
+        # Two workers never write the same mail; neither waits for the other. (SQLite reads
+        # without a lock; ``_store`` only updates a row still unwritten.)
         query = query.with_for_update(skip_locked=True)
     return query
 
@@ -247,6 +257,27 @@ def _write_failed(message_id: int, error: Exception, now: datetime) -> bool:
     return gave_up
 
 
+def _store(session, message_id: int, values: dict) -> None:
+    """Save what writing a mail gave, in a short write transaction; commits.
+
+    Only a row still unwritten and pending is changed: another worker may have written it
+    meanwhile (SQLite), or an account deletion removed it.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        # The mail was rendered in a read transaction: SQLite's write lock (the whole
+        # database) is taken only now, for the update.
+        session.rollback()
+        begin_write(session)
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.render.is_not(None),
+               OutboxMessage.status == OutboxStatus.PENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
 def render_pending(
     limit: int | None = None,
     now: datetime | None = None,
@@ -255,37 +286,40 @@ def render_pending(
     """Write the mails queued unwritten that are due, each in its own short transaction.
 
     What the worker runs before sending (and what tests run before reading the outbox).
-    Writing holds only the outbox row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), never the
-    lock of what the mail is about. A mail whose subject is gone (a registration erased) is
-    marked FAILED with the reason and never retried; any other error is retried with the
-    sender's backoff. Call it with no unfinished work in the session: it commits.
+    Writing never holds the lock of what the mail is about: on PostgreSQL only the outbox
+    row is locked (``FOR UPDATE SKIP LOCKED``, so two workers never write the same mail); on
+    SQLite the mail is rendered in a read transaction and the database's write lock is taken
+    only to store it. A mail whose subject is gone (a registration erased) is marked FAILED
+    with the reason and never retried; any other error is retried with the sender's backoff.
+    Call it with no unfinished work in the session: it commits.
     """
     now = now or utcnow()
     report = RenderReport()
     session = db.session()
+    session.rollback()
     while limit is None or report.attempted < limit:
         if should_stop is not None and should_stop():
             break
-        begin_write(session)
         message = session.scalars(_unwritten_due(now)).first()
         if message is None:
             session.rollback()
             break
         message_id = message.id
         try:
-            write(message)
-            session.commit()
-            report.written += 1
+            values = {**_write_fields(message), "render": sa.null()}
         except CannotWrite as error:
-            message.status = OutboxStatus.FAILED
-            message.last_error = f"Not written: {error}"[:2000]
             current_app.logger.warning("Mail %s cannot be written: %s", message_id, error)
-            session.commit()
+            _store(session, message_id, {"status": OutboxStatus.FAILED,
+                                         "last_error": f"Not written: {error}"[:2000]})
             report.failed += 1
+            continue
         except Exception as error:  # noqa: BLE001 - recorded, retried, and the others go on
             session.rollback()
             if _write_failed(message_id, error, now):
                 report.failed += 1
             else:
                 report.retrying += 1
+            continue
+        _store(session, message_id, values)
+        report.written += 1
     return report
