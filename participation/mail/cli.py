@@ -18,6 +18,7 @@ def outbox_send(limit: int) -> None:
     report = deliver_pending(limit=limit)
     click.echo(
         f"{report.sent} sent, {report.retrying} to retry later, {report.failed} given up."
+        + (f" ({report.written} written first)" if report.written else "")
     )
 
 
@@ -28,6 +29,9 @@ def outbox_status() -> None:
 
     report = status()
     click.echo(", ".join(f"{count} {name}" for name, count in report.counts.items()))
+    if report.unwritten:
+        click.echo(f"{report.unwritten} pending mail(s) not yet written (the worker writes "
+                   "them before sending).")
     if report.oldest_pending is None:
         click.echo("No mail waiting.")
     else:

@@ -16,6 +16,10 @@ so such a rare second copy is recognisable (and dropped by many mail systems).
 A failed attempt is retried with exponential backoff (1, 2, 4 ... minutes, at most
 ``OUTBOX_BACKOFF_CAP_MINUTES``) until the waits add up to ``OUTBOX_RETRY_HOURS`` (24 by
 default); then the mail is FAILED, kept for inspection, and ``flask outbox retry`` puts it back.
+
+Mails queued unwritten (registration mails, see ``participation.mail.services``) are written
+first, each in a short transaction of its own (``render_pending``); only written mails are
+claimed for sending.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from flask_mail import Connection, Message
 from participation.database import begin_write, utcnow
 from participation.extensions import db
 from participation.mail.models import OutboxMessage, OutboxStatus
+from participation.mail.services import render_pending
 
 #: Refusals of one mail: the connection stays usable for the others.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
@@ -56,6 +61,11 @@ class DeliveryReport:
     retrying: int = 0
     #: Failed for the last allowed time; left as FAILED for inspection.
     failed: int = 0
+    #: Mails queued unwritten that were written in this run (and could then be sent).
+    written: int = 0
+    #: Mails that could not be written (retried later, or given up on when their subject
+    #: is gone): they count as failed or retrying above as well.
+    not_written: int = 0
 
     @property
     def attempted(self) -> int:
@@ -73,7 +83,7 @@ def retry_window() -> timedelta:
     return timedelta(hours=float(current_app.config.get("OUTBOX_RETRY_HOURS", 24)))
 
 
-def _gives_up(attempts: int) -> bool:
+def gives_up(attempts: int) -> bool:
     """Tell whether the waits after ``attempts`` failures already cover the retry window."""
     waited = sum((backoff(n) for n in range(1, attempts)), timedelta())
     return waited >= retry_window()
@@ -102,6 +112,8 @@ def _claim_next(now: datetime) -> _Claimed | None:
         .where(
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.next_attempt_at <= now,
+            # Not written yet: render_pending writes it first.
+            OutboxMessage.render.is_(None),
         )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
@@ -221,7 +233,7 @@ def _record_failure(claimed: _Claimed, error: Exception, now: datetime) -> bool:
         session.rollback()
         return False
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
-    gave_up = _gives_up(claimed.attempts)
+    gave_up = gives_up(claimed.attempts)
     if gave_up:
         message.status = OutboxStatus.FAILED
         current_app.logger.error(
@@ -246,12 +258,18 @@ def deliver_pending(
     """Send up to ``limit`` due mails from the outbox; commits after each step.
 
     Call it with no unfinished work in the session: it commits. ``should_stop`` is asked
-    before each mail (the worker's SIGTERM): the mail being sent is always finished.
+    before each mail (the worker's SIGTERM): the mail being sent is always finished. Mails
+    queued unwritten are written first (up to ``limit`` of them).
     """
     now = now or utcnow()
     report = DeliveryReport()
     connection: Connection | None = None
     db.session.rollback()
+    written = render_pending(limit=limit, now=now, should_stop=should_stop)
+    report.written = written.written
+    report.not_written = written.retrying + written.failed
+    report.retrying += written.retrying
+    report.failed += written.failed
     try:
         for _ in range(limit):
             if should_stop is not None and should_stop():
@@ -302,6 +320,8 @@ class OutboxStatusReport:
 
     counts: dict[str, int]
     oldest_pending: timedelta | None
+    #: Of the pending mails, those the worker has not written yet.
+    unwritten: int = 0
 
 
 def outbox_status(now: datetime | None = None) -> OutboxStatusReport:
@@ -316,4 +336,9 @@ def outbox_status(now: datetime | None = None) -> OutboxStatusReport:
         sa.select(sa.func.min(OutboxMessage.created_at))
         .where(OutboxMessage.status == OutboxStatus.PENDING)
     )
-    return OutboxStatusReport(counts, None if oldest is None else max(now - oldest, timedelta()))
+    unwritten = db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.render.is_not(None))
+    )
+    return OutboxStatusReport(counts, None if oldest is None else max(now - oldest, timedelta()),
+                              unwritten)

@@ -276,6 +276,8 @@ REGISTRY: tuple[Table, ...] = (
             "last_error": Personal("delivery (the mail server's answer)", exported=False),
             "headers": Personal("delivery (the one-click unsubscribe link of a follow)",
                                 exported=False),
+            "render": Personal("delivery (the registration a mail not yet written is about; "
+                               "emptied once the worker writes it)", exported=False),
         },
         other=("id", "kind", "status", "attempts", "next_attempt_at", "created_at", "sent_at"),
     ),

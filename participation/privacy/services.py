@@ -21,6 +21,7 @@ from participation.database import begin_write, utcnow
 from participation.events.models import Event
 from participation.extensions import db
 from participation.feedback.models import Opinion, OpinionReport
+from participation.mail import services as mail_services
 from participation.mail.models import OutboxMessage
 from participation.privacy import mails, registry
 from participation.registrations import services as registration_services
@@ -205,15 +206,21 @@ def delete_account(user: User, password: str, now: datetime | None = None) -> De
     registrations = registrations_of(user)
     registration_ids = [r.id for r in registrations]
 
+    removed = []
     for registration in registrations:
         if registration.event.starts_at > now:
             if registration.status != RegistrationStatus.CANCELLED:
                 registration_services.cancel(registration, now=now)
                 result.registrations_cancelled += 1
-            db.session.delete(registration)
-            result.registrations_removed += 1
+            removed.append(registration)
         else:
             result.registrations_anonymised += 1
+    # The cancellation receipts are queued unwritten, and the worker could no longer write
+    # them once their registrations are gone: write them now (a deletion is rare).
+    mail_services.write_queued_since(last_mail_before)
+    for registration in removed:
+        db.session.delete(registration)
+        result.registrations_removed += 1
     db.session.flush()
     result.opinions_anonymised = db.session.scalar(
         sa.select(sa.func.count(Opinion.id)).where(Opinion.user_id == user.id))

@@ -1,7 +1,14 @@
-"""One builder per mail about a registration; each adds the mail to the outbox.
+"""One builder per mail about a registration; each adds the mail to the outbox, unwritten.
 
 Every mail carries the registration's manage link; mails that give a place also carry the
 event as an ``.ics`` file, the check-in code and its QR code.
+
+The builders run under the event's row lock (registering, cancelling, promoting), which every
+other registration for the event waits for. So they only insert the outbox row with a recipe
+(``{"builder": "registration", "registration_id": ..., "args": {...}}``); the worker writes
+the mail (``write_mail`` below: templates, calendar file, QR code) in its own transaction, in
+the registrant's language, from the registration as it then is. A registration erased
+before that leaves nothing to write: the mail is given up on (``CannotWrite``).
 """
 
 from __future__ import annotations
@@ -12,12 +19,45 @@ import segno
 from flask_babel import lazy_gettext as _l
 
 from participation.events.calendars import add_to_calendar_links, event_calendar
+from participation.extensions import db
 from participation.mail.models import OutboxMessage
-from participation.mail.services import Attachment, public_url, queue_mail
+from participation.mail.services import (
+    WRITERS,
+    Attachment,
+    CannotWrite,
+    MailDraft,
+    public_url,
+    queue_unwritten,
+)
 from participation.registrations.links import manage_url
 from participation.registrations.models import Registration
 
 QR_CONTENT_ID = "checkin-code"
+#: The recipe's ``builder``: ``write_mail`` below.
+BUILDER = "registration"
+
+#: Each mail's subject, by kind (the template's name), from the event's title.
+SUBJECTS = {
+    "registration_confirmed": lambda title: _l("Your place at %(title)s is confirmed",
+                                               title=title),
+    "registration_waiting": lambda title: _l("You are on the waiting list for %(title)s",
+                                             title=title),
+    "registration_promoted": lambda title: _l("A place came free: you can come to %(title)s",
+                                              title=title),
+    "registration_group_changed": lambda title: _l(
+        "Your registration for %(title)s has changed", title=title),
+    "registration_cancelled": lambda title: _l("Your registration for %(title)s is cancelled",
+                                               title=title),
+    "registration_event_cancelled": lambda title: _l("Cancelled: %(title)s", title=title),
+    "registration_reminder": lambda title: _l("Reminder: %(title)s", title=title),
+    "registration_released": lambda title: _l(
+        "Your registration for %(title)s was not confirmed", title=title),
+    "registration_link": lambda title: _l("You are already registered for %(title)s",
+                                          title=title),
+}
+#: The mails that give a place: they carry the calendar file and the check-in code.
+GIVES_PLACE = frozenset({"registration_confirmed", "registration_promoted",
+                         "registration_reminder"})
 
 
 def _context(registration: Registration, **extra) -> dict:
@@ -69,101 +109,79 @@ def _title(registration: Registration) -> str:
     return registration.event.t("title", registration.locale)
 
 
-def _send(kind: str, registration: Registration, subject, attachments=(), **extra):
-    return queue_mail(
-        kind,
-        registration.email,
-        subject,
-        registration.locale,
-        _context(registration, qr_content_id=QR_CONTENT_ID, **extra),
-        attachments,
+def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
+    """Queue the mail unwritten; ``args`` (JSON) go to its template when it is written."""
+    return queue_unwritten(kind, registration.email, BUILDER,
+                           registration_id=registration.id, args=args)
+
+
+def write_mail(message: OutboxMessage) -> MailDraft:
+    """Write a registration mail queued by ``_send`` (the worker calls it, not the builders).
+
+    :raises CannotWrite: the registration was erased, or its personal data removed.
+    """
+    registration_id = message.render["registration_id"]
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise CannotWrite(f"registration {registration_id} no longer exists (erased)")
+    if registration.purged_at is not None or registration.email is None:
+        raise CannotWrite(f"registration {registration_id} has no personal data any more")
+    kind = message.kind
+    return MailDraft(
+        subject=SUBJECTS[kind](_title(registration)),
+        locale=registration.locale,
+        context=_context(registration, qr_content_id=QR_CONTENT_ID,
+                         events_url=public_url("events.event_list"),
+                         **message.render.get("args", {})),
+        attachments=_place_attachments(registration) if kind in GIVES_PLACE else [],
     )
+
+
+WRITERS[BUILDER] = write_mail
 
 
 def registration_confirmed(registration: Registration) -> OutboxMessage:
     """Tell someone they have a place, with the calendar file and the check-in code."""
-    return _send(
-        "registration_confirmed",
-        registration,
-        _l("Your place at %(title)s is confirmed", title=_title(registration)),
-        _place_attachments(registration),
-    )
+    return _send("registration_confirmed", registration)
 
 
 def waiting_list_notice(registration: Registration, position: int) -> OutboxMessage:
-    """Tell someone they are on the waiting list, and their place in line."""
-    return _send(
-        "registration_waiting",
-        registration,
-        _l("You are on the waiting list for %(title)s", title=_title(registration)),
-        position=position,
-    )
+    """Tell someone they are on the waiting list, and their place in line (as it was when
+    they registered: the mail is written a moment later)."""
+    return _send("registration_waiting", registration, position=position)
 
 
 def promoted(registration: Registration) -> OutboxMessage:
     """Tell someone on the waiting list that a place came free and is now theirs."""
-    return _send(
-        "registration_promoted",
-        registration,
-        _l("A place came free: you can come to %(title)s", title=_title(registration)),
-        _place_attachments(registration),
-    )
+    return _send("registration_promoted", registration)
 
 
 def group_changed(registration: Registration, by_registrant: bool = False) -> OutboxMessage:
     """Tell someone one of their companions is off their registration (a receipt when they
     took the companion off themselves)."""
-    return _send(
-        "registration_group_changed",
-        registration,
-        _l("Your registration for %(title)s has changed", title=_title(registration)),
-        by_registrant=by_registrant,
-    )
+    return _send("registration_group_changed", registration, by_registrant=by_registrant)
 
 
 def cancellation_receipt(registration: Registration, by_organiser: bool = False) -> OutboxMessage:
     """Confirm that a registration was cancelled (by the person or by an organiser)."""
-    return _send(
-        "registration_cancelled",
-        registration,
-        _l("Your registration for %(title)s is cancelled", title=_title(registration)),
-        by_organiser=by_organiser,
-    )
+    return _send("registration_cancelled", registration, by_organiser=by_organiser)
 
 
 def event_cancelled(registration: Registration) -> OutboxMessage:
     """Tell a registrant that the event itself was cancelled."""
-    return _send(
-        "registration_event_cancelled",
-        registration,
-        _l("Cancelled: %(title)s", title=_title(registration)),
-        events_url=public_url("events.event_list"),
-    )
+    return _send("registration_event_cancelled", registration)
 
 
 def reminder(registration: Registration) -> OutboxMessage:
     """Remind a confirmed registrant the day before the event."""
-    return _send(
-        "registration_reminder",
-        registration,
-        _l("Reminder: %(title)s", title=_title(registration)),
-        _place_attachments(registration),
-    )
+    return _send("registration_reminder", registration)
 
 
 def released(registration: Registration) -> OutboxMessage:
     """Tell someone their unconfirmed place went to the waiting list."""
-    return _send(
-        "registration_released",
-        registration,
-        _l("Your registration for %(title)s was not confirmed", title=_title(registration)),
-    )
+    return _send("registration_released", registration)
 
 
 def manage_link_again(registration: Registration) -> OutboxMessage:
     """Send the manage link again to someone who tried to register a second time."""
-    return _send(
-        "registration_link",
-        registration,
-        _l("You are already registered for %(title)s", title=_title(registration)),
-    )
+    return _send("registration_link", registration)

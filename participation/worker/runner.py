@@ -142,7 +142,7 @@ class Worker:
                 if self._database_down:
                     log.warning("worker: database reachable again")
                     self._database_down = False
-                return report.attempted == BATCH
+                return report.attempted >= BATCH or report.written >= BATCH
             except sa.exc.OperationalError as error:
                 db.session.rollback()
                 if not self._database_down:

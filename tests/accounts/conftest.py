@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+from participation.mail.services import render_pending
 
 #: Every account made by ``make_member`` has this password.
 PASSWORD = "correct horse battery staple"
@@ -21,6 +22,9 @@ def outbox(app):
     """Return the mails in the outbox, optionally of one kind, oldest first."""
 
     def read(kind: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
+        # Registration mails are queued unwritten: write them as the worker would first.
+        db.session.commit()
+        render_pending()
         stmt = sa.select(OutboxMessage).order_by(OutboxMessage.id)
         if kind:
             stmt = stmt.where(OutboxMessage.kind == kind)

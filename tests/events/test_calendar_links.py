@@ -9,6 +9,7 @@ import icalendar
 
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+from participation.mail.services import render_pending
 from participation.registrations import services as registration_services
 
 
@@ -59,6 +60,7 @@ def test_confirmation_mail_carries_the_add_to_calendar_links(app, make_event):
     event = make_event()
     registration_services.register(event, name="An", email="an@example.org", locale="en")
     db.session.commit()
+    render_pending()  # the worker writes the registration mails
     mail = db.session.scalars(
         db.select(OutboxMessage).where(OutboxMessage.kind == "registration_confirmed")
     ).one()

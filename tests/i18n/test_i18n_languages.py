@@ -8,12 +8,16 @@ import sqlalchemy as sa
 
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+from participation.mail.services import render_pending
 from participation.registrations import services as registrations
 
 REGISTRATION = {"name": "An Peeters", "email": "an@example.org", "consent": "y"}
 
 
 def mails_to(address: str) -> list[OutboxMessage]:
+    """The mails to the address, written as the worker writes them before sending."""
+    db.session.commit()
+    render_pending()
     return list(db.session.scalars(
         sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
         .order_by(OutboxMessage.id)

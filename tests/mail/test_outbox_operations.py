@@ -27,9 +27,9 @@ def app_config(smtp_config):
 
 def test_by_default_a_failing_mail_is_retried_for_at_least_a_day(app):
     waited, attempts = timedelta(), 0
-    from participation.mail.sender import _gives_up
+    from participation.mail.sender import gives_up
 
-    while not _gives_up(attempts + 1):
+    while not gives_up(attempts + 1):
         attempts += 1
         waited += backoff(attempts)
     assert waited >= timedelta(hours=24)

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from participation.events.models import Event
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+from participation.mail.services import render_pending
 from participation.registrations import services
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -60,7 +61,13 @@ def _assert_counters_match_rows(event: Event) -> None:
 
 
 def _mails(kind: str | None = None, recipient: str | None = None) -> list[OutboxMessage]:
-    """The outbox, optionally only one kind of mail or one recipient, oldest first."""
+    """The outbox, optionally only one kind of mail or one recipient, oldest first.
+
+    Registration mails are queued unwritten: they are written first, as the worker does
+    before sending (committing the test's work, as the request would have).
+    """
+    db.session.commit()
+    render_pending()
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         query = query.where(OutboxMessage.kind == kind)

@@ -32,6 +32,7 @@ from participation.database import utcnow
 from participation.events.models import Event, EventStatus, Topic
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
+from participation.mail.services import render_pending
 from participation.registrations import services
 from participation.registrations.models import Registration, RegistrationStatus
 
@@ -228,6 +229,7 @@ def told_in_mails() -> tuple[set[str], dict[str, int]]:
     registered); the mail to the address says what happened.
     """
     db.session.expire_all()
+    render_pending()  # the worker writes the registration mails
     mails = db.session.scalars(sa.select(OutboxMessage)).all()
     confirmed = {m.recipient for m in mails if m.kind == "registration_confirmed"}
     told = {}

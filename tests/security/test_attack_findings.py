@@ -21,7 +21,7 @@ from participation.database import utcnow
 from participation.events import services_manage
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
-from participation.mail.services import queue_mail
+from participation.mail.services import queue_mail, render_pending
 from participation.registrations import organiser_messages
 from participation.registrations import services as registrations
 
@@ -32,6 +32,8 @@ SECRET_ROOM = "https://meet.example.org/secret-room-4711"
 
 
 def outbox(recipient: str | None = None) -> list[OutboxMessage]:
+    db.session.commit()
+    render_pending()  # registration mails are written by the worker
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
     if recipient:
         query = query.where(OutboxMessage.recipient == recipient)
