@@ -136,13 +136,13 @@ def upcoming_events(limit: int = 6) -> list[Event]:
     )
 
 
-def get_public_event(slug: str) -> Event:
-    """Return a published or cancelled event by slug, with its actions loaded."""
-    event = db.session.scalar(
-        sa.select(Event)
-        .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.actions).joinedload(PolicyAction.priority))
-    )
+def get_public_event(slug: str, with_actions: bool = True) -> Event:
+    """Return a published or cancelled event by slug, with its actions loaded (unless the
+    page does not show them: two queries less on every registration)."""
+    query = sa.select(Event).where(Event.slug == slug, Event.status != EventStatus.DRAFT)
+    if with_actions:
+        query = query.options(selectinload(Event.actions).joinedload(PolicyAction.priority))
+    event = db.session.scalar(query)
     if event is None:
         raise EventNotFound(slug)
     return event

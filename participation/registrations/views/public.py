@@ -42,7 +42,8 @@ bp = Blueprint("registrations", __name__)
 
 
 def _public_event(slug: str):
-    return event_services.get_public_event(slug)
+    # The registration pages do not show the actions the event is about.
+    return event_services.get_public_event(slug, with_actions=False)
 
 
 def _signed_in_user():
