@@ -18,6 +18,7 @@ from participation.extensions import db
 
 #: ``cells._FORMULA_AFTER_SEPARATOR`` as a PostgreSQL regular expression (real tab, CR, LF).
 _AFTER_SEPARATOR = "([,;\t\r\n])([=+@-])"
+_FORMULA_AFTER_SEPARATOR = "=+@-"
 
 
 def available() -> bool:
@@ -32,9 +33,15 @@ def text_cell(expression) -> sa.ColumnElement:
         (sa.func.left(text, 1).in_(FORMULA_PREFIXES), sa.literal("'", sa.Text) + text),
         else_=text,
     )
+    # Looking for the formula characters byte by byte first is much cheaper than the regular
+    # expression, which only runs on a text that holds one of them.
+    holds_formula_start = sa.or_(*[sa.func.strpos(text, char) > 0
+                                   for char in _FORMULA_AFTER_SEPARATOR])
     return sa.case(
         (text.is_(None), ""),
-        else_=sa.func.regexp_replace(started, _AFTER_SEPARATOR, "\\1'\\2", "g"),
+        (holds_formula_start,
+         sa.func.regexp_replace(started, _AFTER_SEPARATOR, "\\1'\\2", "g")),
+        else_=started,
     )
 
 
