@@ -91,13 +91,13 @@ def json_object(pairs: list[tuple[str, sa.ColumnElement]]) -> sa.ColumnElement:
     return sa.func.json_build_object(*arguments)
 
 
-#: Characters XML 1.0 cannot hold, which Excel (and XlsxWriter) write as ``_xHHHH_``;
-#: the carriage return too, as XlsxWriter does.
+#: Characters XML 1.0 cannot hold, which Excel writes as ``_xHHHH_``; the carriage return
+#: too (as XlsxWriter did, so workbooks read back the same as before).
 _XLSX_CONTROL = [chr(c) for c in (*range(0x01, 0x09), *range(0x0B, 0x20))]
 
 
 def xlsx_cell(value, *, markup_free: bool = False) -> sa.ColumnElement:
-    """One cell of a worksheet row, as XlsxWriter writes a string in constant-memory mode.
+    """One cell of a worksheet row, as ``writers._inline_cell`` writes it (Excel's rules).
 
     ``_xHHHH_`` already in the text is kept literal (``_x005F``), control characters become
     ``_xHHHH_``, ``& < >`` are escaped, line breaks are written as character references (the

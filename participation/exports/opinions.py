@@ -272,7 +272,7 @@ _CELL_STYLES = {
     "csv": _CellStyle(copy.text_cell, copy.plain_cell, copy.plain_cell, ""),
     # As the JSON writer does: the raw text, NULL for nothing.
     "json": _CellStyle(copy.raw_text, copy.raw_text, copy.raw_text, None),
-    # Worksheet cells, as XlsxWriter writes them (see ``copy.xlsx_cell``).
+    # Worksheet cells (see ``copy.xlsx_cell``).
     "xlsx": _CellStyle(copy.xlsx_cell, copy.xlsx_cell,
                        lambda value: copy.xlsx_cell(value, markup_free=True), "<c/>"),
 }
@@ -371,7 +371,7 @@ def opinion_json_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
 def opinion_xlsx_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
                       salt: str | None = None) -> Iterator[bytes]:
     """The rows of ``opinion_rows`` as worksheet cells PostgreSQL writes itself, one row per
-    line (see ``writers.xlsx_package_chunks``)."""
+    line (see ``writers.xlsx_chunks``)."""
     cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "xlsx")
     query = source.with_only_columns(
         sa.func.concat(*[cells[c.key] for c in columns_for(OPINION_COLUMNS, personal)]),

@@ -11,15 +11,12 @@ import csv
 import enum
 import io
 import json
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import xlsxwriter
 from flask_babel import lazy_gettext as _l
 
 from participation.exports.cells import neutralise_csv_cell
@@ -165,44 +162,14 @@ def _json_value(value):
 
 
 def xlsx_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Write sheets to an XLSX workbook in a temporary file (constant memory), then stream it."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(path, {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        })
-        bold = workbook.add_format({"bold": True})
-        for sheet in sheets:
-            worksheet = workbook.add_worksheet(sheet.name[:31])
-            for col, column in enumerate(sheet.columns):
-                worksheet.write_string(0, col, str(column.heading), bold)
-            worksheet.freeze_panes(1, 0)
-            for row_number, row in enumerate(sheet.rows, start=1):
-                for col, column in enumerate(sheet.columns):
-                    value = cell_value(row.get(column.key))
-                    if isinstance(value, int | float):
-                        worksheet.write_number(row_number, col, value)
-                    elif value != "":
-                        worksheet.write_string(row_number, col, str(value))
-        workbook.close()
-        with open(path, "rb") as file:
-            while chunk := file.read(chunk_size):
-                yield chunk
-    finally:
-        os.unlink(path)
+    """Write sheets as an XLSX workbook, streamed as it is zipped (constant memory).
 
-
-def xlsx_package_chunks(sheets: list[Sheet], chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Write sheets whose rows the database made (``Sheet.xlsx_rows``; or small sheets of
-    row dicts, such as the data dictionary) as an XLSX workbook, streamed as it is zipped.
-
-    The same workbook as :func:`xlsx_chunks` makes: text cells as inline strings, a bold
-    heading row that stays in view, one worksheet per sheet. Nothing is kept in memory or on
-    disk but the zip's directory.
+    Rows come from the database as finished cells (``Sheet.xlsx_rows``, see
+    ``copy.xlsx_cell``) or as row dicts, written here with the same escaping: text as inline
+    strings (never formulas), numbers as numbers, a bold heading row that stays in view, one
+    worksheet per sheet. Nothing is kept but the zip's directory. (XlsxWriter, used before,
+    wrote a text that starts with ``<r>`` and ends with ``</r>`` as raw rich-text XML: an
+    opinion of that shape came out empty or reformatted.)
     """
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as book:
@@ -261,9 +228,12 @@ _XLSX_ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 
 
 def _inline_cell(value, bold: bool = False) -> bytes:
-    """One text cell as ``copy.xlsx_cell`` writes it in SQL (the same escaping)."""
+    """One cell: text as ``copy.xlsx_cell`` writes it in SQL (the same escaping), a number
+    as a number."""
     if value is None or value == "":
         return b"<c/>"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return b"<c><v>%s</v></c>" % repr(value).encode()
     text = _XLSX_ESCAPED.sub(r"_x005F\1", str(value))
     text = _XLSX_CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -368,7 +338,5 @@ def chunks(sheet: Sheet, fmt: str) -> Iterator[bytes]:
     if fmt == "json":
         return json_chunks(sheet)
     if fmt == "xlsx":
-        if sheet.xlsx_rows is not None:  # rows made by the database
-            return xlsx_package_chunks([sheet, dictionary_sheet(sheet.columns)])
         return xlsx_chunks([sheet, dictionary_sheet(sheet.columns)])
     raise ValueError(f"unknown export format {fmt!r}")

@@ -179,7 +179,7 @@ def test_postgresql_makes_the_same_workbook_as_python(tricky, personal, language
                             xlsx_rows=opinion_xlsx_rows(flt, personal, language, salt="s3cret"))
     dictionary = writers.dictionary_sheet(columns)
     python_book = b"".join(writers.xlsx_chunks([by_python, dictionary]))
-    copy_book = b"".join(writers.xlsx_package_chunks([by_copy, dictionary]))
+    copy_book = b"".join(writers.xlsx_chunks([by_copy, dictionary]))
     python_sheets, copy_sheets = _workbook(python_book), _workbook(copy_book)
     assert list(copy_sheets) == ["opinions", "data dictionary"]
     assert len(copy_sheets["opinions"]) == len(BODIES) + 3
@@ -193,14 +193,15 @@ def test_postgresql_makes_the_same_workbook_as_python(tricky, personal, language
 
 
 def test_the_streamed_workbook_holds_text_a_spreadsheet_must_not_run():
-    """Markup, entities, escapes and control characters stay text (also opened by Excel's
-    rules: ``_xHHHH_`` literal in the text is kept literal)."""
+    """Markup (also a whole ``<r>...</r>``, which XlsxWriter wrote as rich text), entities,
+    escapes and control characters stay text; ``_xHHHH_`` in the text is kept literal, as
+    Excel reads it; numbers stay numbers."""
     column = writers.Column("text", "text")
     values = ["<r><t>rich?</t></r>", "a & b < c > d", "_x0041_ literal", "bell\x07", " padded ",
-              "&amp;", "=1+1", "tab\tand\nline"]
+              "&amp;", "=1+1", "tab\tand\nline", "<r>x</r>", 12, 0.5]
     sheet = writers.Sheet("cells", [column], [{"text": v} for v in values])
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(writers.xlsx_package_chunks([sheet]))))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(writers.xlsx_chunks([sheet]))))
     read = [row[0].value for row in book["cells"].iter_rows(min_row=2)]
     assert read[0] == "<r><t>rich?</t></r>" and read[1] == "a & b < c > d"
     assert read[2] == "_x005F_x0041_ literal" and read[3] == "bell_x0007_"
-    assert read[4:] == [" padded ", "&amp;", "=1+1", "tab\tand\nline"]
+    assert read[4:] == [" padded ", "&amp;", "=1+1", "tab\tand\nline", "<r>x</r>", 12, 0.5]
