@@ -239,17 +239,19 @@ def _answer(question: RegistrationQuestion, value) -> RegistrationAnswer | None:
 
 
 def answers_for(
-    event: Event, given: dict[int, object] | None, *, enforce_required: bool = True
+    event: Event, given: dict[int, object] | None, *, enforce_required: bool = True,
+    asked: list[RegistrationQuestion] | None = None,
 ) -> list[RegistrationAnswer]:
     """Check the answers to the event's questions (keyed by question id) and return them as
     rows to store. Yes/no answers are booleans, choices are option indexes (a list for
-    several choices), numbers are ints.
+    several choices), numbers are ints. ``asked``: the event's questions, when the caller
+    loaded them already (for its form).
 
     :raises AnswerError: an answer breaks its question's rules, or a required one is missing.
     """
     given = given or {}
     answers = []
-    for question in questions_of(event):
+    for question in asked if asked is not None else questions_of(event):
         answer = _answer(question, given.get(question.id))
         if answer is None:
             if question.required and enforce_required:

@@ -291,6 +291,7 @@ def register(
     source: RegistrationSource = RegistrationSource.ONLINE,
     now: datetime | None = None,
     client_address: str | None = None,
+    asked: list | None = None,
 ) -> RegistrationResult:
     """Give a person a place, or a place on the waiting list, and queue the mail that says so.
 
@@ -299,7 +300,8 @@ def register(
     Organisers adding someone (MANUAL) or a walk-in (WALK_IN, checked in at once) skip the
     registration window, never the capacity. ``companions`` people come along (up to the
     event's ``companions_allowed``); the group is confirmed only if all its places are free.
-    ``answers`` answer the event's questions by question id (see ``questions.answers_for``);
+    ``answers`` answer the event's questions by question id (see ``questions.answers_for``;
+    ``asked``: the questions, when the caller loaded them for its form);
     organisers adding someone may leave required questions unanswered. ``organisation`` is
     who the person registers on behalf of; the event may limit places per organisation.
 
@@ -311,7 +313,7 @@ def register(
     name, email = _check_input(name, email, needs_other, source, consent)
     locale = supported_language(locale)
     answer_rows = questions.answers_for(
-        event, answers, enforce_required=source == RegistrationSource.ONLINE
+        event, answers, enforce_required=source == RegistrationSource.ONLINE, asked=asked
     )
 
     event = lock_event(event)

@@ -71,7 +71,8 @@ def _render_closed(event, reason: str, status: int = 200):
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     event = _public_event(slug)
-    form = registration_form(questions.questions_of(event))
+    asked = questions.questions_of(event)
+    form = registration_form(asked)
     if request.method == "GET":
         reason = services.window_reason(event, utcnow())
         if reason:
@@ -102,6 +103,7 @@ def register(slug: str):
             user=user,
             consent=form.consent.data,
             client_address=request.remote_addr,
+            asked=asked,
         )
     except services.RegistrationClosed as error:
         db.session.rollback()
@@ -110,10 +112,11 @@ def register(slug: str):
         db.session.rollback()
         put_form_error(form, error)
         return _render_form(event, form, 422)
+    event_slug = event.slug  # read before the commit: after it the event would load again
     db.session.commit()
     # The same answer whether the address was new or already registered: only the mail
     # (to that address) says which, so nobody learns who attends what.
-    return redirect(url_for("registrations.check_mail", slug=event.slug), 303)
+    return redirect(url_for("registrations.check_mail", slug=event_slug), 303)
 
 
 @bp.get("/events/<slug>/register/check-your-mail")
