@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from participation.database import begin_write
 from participation.events import venues as event_venues
 from participation.extensions import db
 from participation.places import services as places
@@ -20,6 +21,10 @@ def app_config(smtp_config) -> dict:
 
 @pytest.fixture
 def two_places(make_event):
+    # The live server and its worker already run: take the write lock before the venue
+    # service reads (the name check), or a commit of theirs in between makes SQLite refuse
+    # the upgrade at once ("database is locked", seen once in a full run).
+    begin_write(db.session())
     krook = places.create_venue(places.VenueDetails(
         name="De Krook", address="Miriam Makebaplein 1, 9000 Gent", latitude=51.04804,
         longitude=3.72737, district="binnenstad"))
