@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-import sqlalchemy as sa
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import make_transient_to_detached
 
 from participation.accounts.models import Role, User, UserRole
+from participation.core import snapshots
 from participation.core.page_cache import personal_memo
 from participation.extensions import db, login_manager
 
@@ -51,25 +50,17 @@ def _snapshot(user_id: int) -> dict | None:
     user = db.session.get(User, user_id)
     if user is None:
         return None
-    columns = {c.key: getattr(user, c.key) for c in sa.inspect(User).column_attrs}
     roles = [(r.role.value, r.granted_at) for r in user.roles]
-    return {"columns": columns, "roles": roles}
+    return {"columns": snapshots.columns(user), "roles": roles}
 
 
 def _materialise(snapshot: dict) -> User:
-    """Put the kept user into this request's session as if loaded, without a query."""
-    columns = snapshot["columns"]
-    found = db.session.identity_map.get(sa.inspect(User).identity_key_from_primary_key(
-        (columns["id"],)))
-    if found is not None:
-        return found
-    user = User(**columns)
-    user.roles = [UserRole(user_id=columns["id"], role=Role(role), granted_at=granted)
-                  for role, granted in snapshot["roles"]]
-    for role in user.roles:
-        make_transient_to_detached(role)
-    make_transient_to_detached(user)
-    return db.session.merge(user, load=False)
+    """Put the kept user (and roles) into this request's session without a query."""
+    user_id = snapshot["columns"]["id"]
+    roles = [snapshots.build(UserRole, {"user_id": user_id, "role": Role(role),
+                                        "granted_at": granted})
+             for role, granted in snapshot["roles"]]
+    return snapshots.materialise(User, snapshot["columns"], roles=roles)
 
 
 def role_required(*roles: Role):

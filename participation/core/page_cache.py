@@ -557,6 +557,13 @@ def change_tags(obj: Any, changed: set[str] | None) -> set[str]:
     return set(tagger(changed))
 
 
+def old_and_new(obj: Any, key: str) -> set[Any]:
+    """The values of an attribute before and after a change (for tags naming a person: a
+    row that moves from one person to another changes what both of them see)."""
+    history = sa.inspect(obj).attrs[key].history
+    return {value for value in (*history.deleted, getattr(obj, key)) if value is not None}
+
+
 def _changed_columns(obj: Any) -> set[str]:
     state = sa.inspect(obj)
     return {attr.key for attr in state.attrs if attr.history.has_changes()}

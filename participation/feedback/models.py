@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from participation.accounts.models import AgeBand
+from participation.core.page_cache import old_and_new
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual
@@ -43,7 +44,10 @@ class Opinion(db.Model):
     cache_query_tags = ("opinions",)
 
     def cache_tags(self, changed: set[str] | None) -> set[str]:
-        return {f"action:{self.action_id}", "opinions"}
+        # ``opinions-of:<user id>``: a resident's own opinions kept in memory
+        # (``feedback.services.kept_own_opinion``).
+        return {f"action:{self.action_id}", "opinions",
+                *(f"opinions-of:{user_id}" for user_id in old_and_new(self, "user_id"))}
 
     __table_args__ = (
         sa.UniqueConstraint("action_id", "user_id"),

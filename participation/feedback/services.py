@@ -12,8 +12,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from participation.accounts.models import Role, User
 from participation.audit.services import record as audit
+from participation.core import snapshots
+from participation.core.bilingual import Text, pick
 from participation.core.errors import DomainError
 from participation.core.i18n import supported_language
+from participation.core.page_cache import personal_memo
 from participation.core.pagination import Page
 from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
@@ -31,8 +34,8 @@ from participation.policy import follows
 from participation.policy import services as policy_services
 from participation.policy.mails import queue_update_mail
 from participation.policy.models import ActionUpdate, PolicyAction
-from participation.registrations.models import Registration, RegistrationStatus
-from participation.registrations.services import person_registrations
+from participation.registrations.models import Registration, RegistrationStatus, registrant_tag
+from participation.registrations.services import normalise_email, person_registrations
 
 REPORT_REASON_MAX_LENGTH = 500
 HIDE_REASON_MAX_LENGTH = 500
@@ -76,24 +79,47 @@ def user_registrations(user: User) -> sa.Select:
     return person_registrations(user).where(Registration.status != RegistrationStatus.CANCELLED)
 
 
-def events_for_opinion(user: User, now: datetime | None = None) -> list[Event]:
-    """Return the events a user registered for that have started: they may name them."""
+@dataclass(frozen=True)
+class OpinionEvent:
+    """An event a resident may name with their opinion (they registered, it has started)."""
+
+    id: int
+    title_nl: str
+    title_en: str | None
+    starts_at: datetime
+
+    @property
+    def title(self) -> Text:
+        return pick(self.title_nl, self.title_en)
+
+
+def events_for_opinion(user: User, now: datetime | None = None) -> list[OpinionEvent]:
+    """Return the events a user registered for that have started: they may name them.
+
+    Asked on every signed-in action page: the person's registered events are kept in memory
+    until their registrations (tags ``registrant:<id>`` and, for a confirmed address,
+    ``registrant-mail:<hash>``), their account (``user:<id>``) or any event's title, time or
+    state (``events``) change; the clock is applied on every use.
+    """
+    deps = [f"user:{user.id}", "events", registrant_tag(user_id=user.id)]
+    if getattr(user, "email_verified", False):
+        deps.append(registrant_tag(email=normalise_email(user.email)))
+    kept = personal_memo(("events-for-opinion", user.id), lambda: _registered_events(user),
+                         deps=deps)
+    now = now or utcnow()
+    return [OpinionEvent(*row) for row in kept if row[3] <= now]
+
+
+def _registered_events(user: User) -> list[tuple]:
     # Only the event ids of the registrations: a subquery of whole rows costs more to build
-    # and compile than the query takes to run (it is asked on every signed-in action page).
+    # and compile than the query takes to run.
     registered = user_registrations(user).with_only_columns(Registration.event_id)
-    return list(
-        db.session.scalars(
-            sa.select(Event)
-            # Only what the choice shows: the event's topic, venue and images (joined by
-            # default) would make planning the query cost more than running it.
-            .options(sa.orm.lazyload("*"),
-                     sa.orm.load_only(Event.id, Event.slug, Event.title_nl, Event.title_en,
-                                      Event.starts_at, Event.status))
-            .where(Event.id.in_(registered))
-            .where(Event.status != EventStatus.DRAFT, Event.starts_at <= (now or utcnow()))
-            .order_by(Event.starts_at.desc())
-        )
+    rows = db.session.execute(
+        sa.select(Event.id, Event.title_nl, Event.title_en, Event.starts_at)
+        .where(Event.id.in_(registered), Event.status != EventStatus.DRAFT)
+        .order_by(Event.starts_at.desc())
     )
+    return [tuple(row) for row in rows]
 
 
 def own_opinion(user: User | None, action: PolicyAction) -> Opinion | None:
@@ -103,6 +129,23 @@ def own_opinion(user: User | None, action: PolicyAction) -> Opinion | None:
     return db.session.scalar(
         sa.select(Opinion).where(Opinion.action_id == action.id, Opinion.user_id == user.id)
     )
+
+
+def kept_own_opinion(user: User | None, action: PolicyAction) -> Opinion | None:
+    """``own_opinion`` for pages: a resident's opinions are kept in memory until one of them
+    changes (tag ``opinions-of:<id>``: given, changed, withdrawn, hidden or shown again)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    kept = personal_memo(("opinions-of", user.id), lambda: _own_opinions(user.id),
+                         deps=(f"opinions-of:{user.id}",))
+    values = kept.get(action.id)
+    return None if values is None else snapshots.materialise(Opinion, values)
+
+
+def _own_opinions(user_id: int) -> dict[int, dict]:
+    opinions = db.session.scalars(
+        sa.select(Opinion).where(Opinion.user_id == user_id).options(sa.orm.lazyload("*")))
+    return {opinion.action_id: snapshots.columns(opinion) for opinion in opinions}
 
 
 def give_opinion(

@@ -9,7 +9,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from participation.accounts.models import Role
 from participation.audit.models import AuditEntry
 from participation.audit.services import record as audit
+from participation.core import snapshots
 from participation.core.errors import DomainError, NotFound
+from participation.core.page_cache import memo
 from participation.extensions import db
 from participation.policy.models import (
     ActionStatus,
@@ -67,6 +69,28 @@ def get_action(code: str) -> PolicyAction:
     if action is None:
         raise PolicyNotFound(code)
     return action
+
+
+def kept_action(code: str) -> PolicyAction:
+    """``get_action`` for pages: the action's row is kept in memory until it changes.
+
+    Every view of an action page needs the action (its code, title, whether it is open for
+    feedback) around the kept fragments; the row is kept as plain data (tags ``actions`` and
+    ``action:<id>``: any change to it drops it) and put into the request's session without a
+    query. Its priority and document load lazily, only when a fragment is built.
+    """
+    code = code.upper()[:12]
+
+    def load() -> dict | None:
+        action = db.session.scalar(
+            sa.select(PolicyAction).where(PolicyAction.code == code)
+            .options(sa.orm.lazyload("*")))
+        return None if action is None else snapshots.columns(action)
+
+    values = memo(("policy.action", code), load)
+    if values is None:
+        raise PolicyNotFound(code)
+    return snapshots.materialise(PolicyAction, values)
 
 
 def all_actions() -> list[PolicyAction]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from participation.core.page_cache import old_and_new
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual, current_language
@@ -37,6 +39,17 @@ class CancelReason(enum.StrEnum):
     OTHER = "other"
 
 
+def registrant_tag(*, user_id: int | None = None, email: str | None = None) -> str:
+    """The cache tag of one person's registrations: by account, or by (lower-case) address.
+
+    The address is hashed: tags travel in PostgreSQL notifications and are kept in memory.
+    """
+    if user_id is not None:
+        return f"registrant:{user_id}"
+    digest = hashlib.blake2b((email or "").encode(), digest_size=8).hexdigest()
+    return f"registrant-mail:{digest}"
+
+
 class Registration(db.Model):
     """One person's registration for one event."""
 
@@ -44,7 +57,11 @@ class Registration(db.Model):
     cache_query_tags = ("registrations",)
 
     def cache_tags(self, changed: set[str] | None) -> set[str]:
-        return {f"event:{self.event_id}", "registrations"}
+        # The person's tags: what a signed-in person registered for is kept in memory
+        # (``feedback.services.events_for_opinion``).
+        return {f"event:{self.event_id}", "registrations",
+                *(registrant_tag(user_id=user_id) for user_id in old_and_new(self, "user_id")),
+                *(registrant_tag(email=email) for email in old_and_new(self, "email"))}
 
     __table_args__ = (
         # The database's backstop: one active registration per e-mail address per event.

@@ -14,11 +14,13 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from participation.accounts.models import Role
+from participation.database import utcnow
 from participation.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +121,108 @@ db.session.add(Follow(user_id={resident.id}, action_id={action.id}))
     # And stopping here shows at once (this process's own commit).
     client.post(f"/actions/{action.code}/follow", data={"follow": "0"}, headers=EN)
     assert "Stop following" not in client.get(f"/actions/{action.code}", headers=EN).text
+
+
+# The action page (issue 16): the action, the person's own opinion and the events they may
+# name are kept too; each is dropped by a change made in another process.
+
+
+def test_a_signed_in_action_page_costs_no_query_once_kept(app, client, make_user, make_action,
+                                                          make_event, make_registration, login,
+                                                          listening, count_queries):
+    action = make_action()
+    resident = login(make_user())
+    event = make_event(actions=[action], starts_at=utcnow() - timedelta(days=1),
+                       title="Kept evening")
+    make_registration(event, user=resident)
+    assert "Kept evening" in client.get(f"/actions/{action.code}", headers=EN).text
+    db.session.expunge_all()
+    with count_queries() as statements:
+        page = client.get(f"/actions/{action.code}", headers=EN)
+    assert page.status_code == 200 and "Kept evening" in page.text
+    assert statements == []
+
+
+def test_an_opinion_given_or_hidden_elsewhere_shows_on_the_next_page(app, client, make_user,
+                                                                    make_action, login, listening):
+    action = make_action()
+    resident = login(make_user())
+    assert "Withdraw my opinion" not in client.get(f"/actions/{action.code}", headers=EN).text
+    _in_another_process(app, f"""
+from participation.accounts.models import User
+from participation.feedback import services
+from participation.policy.models import PolicyAction
+resident = db.session.get(User, {resident.id})
+action = db.session.get(PolicyAction, {action.id})
+services.give_opinion(resident, action, "support", "Given in another worker", False)
+""")
+    _wait(lambda: "Withdraw my opinion" in client.get(f"/actions/{action.code}", headers=EN).text,
+          "an opinion given in another process did not show as the resident's own")
+    assert "Given in another worker" in client.get(f"/actions/{action.code}", headers=EN).text
+
+    _in_another_process(app, f"""
+from participation.feedback.models import Opinion, OpinionStatus
+opinion = db.session.scalar(db.select(Opinion).where(Opinion.user_id == {resident.id}))
+opinion.status = OpinionStatus.HIDDEN
+opinion.hidden_reason = "Names a neighbour"
+""")
+    _wait(lambda: "Names a neighbour" in client.get(f"/actions/{action.code}", headers=EN).text,
+          "the moderators' hiding in another process did not show to the author")
+
+
+def test_registrations_made_or_cancelled_elsewhere_change_the_events_offered(
+    app, client, make_user, make_action, make_event, login, listening
+):
+    action = make_action()
+    resident = login(make_user())
+    by_account = make_event(actions=[action], starts_at=utcnow() - timedelta(days=1),
+                            title="Evening by account")
+    by_address = make_event(actions=[action], starts_at=utcnow() - timedelta(days=2),
+                            title="Evening by address")
+    db.session.commit()  # the other process sees them
+    page = client.get(f"/actions/{action.code}", headers=EN).text
+    assert ">Evening by account (" not in page and ">Evening by address (" not in page
+    register = """
+from datetime import timedelta
+from participation.accounts.models import User
+from participation.events.models import Event
+from participation.registrations import services
+event = db.session.get(Event, {event})
+services.register(event, name="Resident", email={email!r}, user={user},
+                  now=event.starts_at - timedelta(days=1))
+"""
+    # Signed in, in another worker.
+    _in_another_process(app, register.format(
+        event=by_account.id, email=resident.email, user=f"db.session.get(User, {resident.id})"))
+    _wait(lambda: ">Evening by account (" in client.get(f"/actions/{action.code}", headers=EN).text,
+          "an event registered for in another process was not offered")
+    # Not signed in, with the account's confirmed address.
+    _in_another_process(app, register.format(event=by_address.id, email=resident.email,
+                                             user=None))
+    _wait(lambda: ">Evening by address (" in client.get(f"/actions/{action.code}", headers=EN).text,
+          "an event registered for with the person's address was not offered")
+    # Cancelled elsewhere: no longer offered.
+    _in_another_process(app, f"""
+from participation.registrations import services
+from participation.registrations.models import Registration
+from datetime import timedelta
+registration = db.session.scalar(
+    db.select(Registration).where(Registration.event_id == {by_address.id}))
+services.cancel(registration, now=registration.event.starts_at - timedelta(hours=1))
+""")
+    _wait(lambda: ">Evening by address (" not in client.get(f"/actions/{action.code}",
+                                                         headers=EN).text,
+          "an event whose registration was cancelled in another process was still offered")
+
+
+def test_an_action_closed_elsewhere_shows_closed(app, client, make_user, make_action, login,
+                                                 listening):
+    action = make_action()
+    login(make_user())
+    assert "Give my opinion" in client.get(f"/actions/{action.code}", headers=EN).text
+    _in_another_process(app, f"""
+from participation.policy.models import PolicyAction
+db.session.get(PolicyAction, {action.id}).feedback_open = False
+""")
+    _wait(lambda: "closed for feedback" in client.get(f"/actions/{action.code}", headers=EN).text,
+          "an action closed for feedback in another process still offered the form")

@@ -43,7 +43,7 @@ def _sign_in_url() -> str | None:
 def _event_choices(user) -> list[SelectChoice]:
     choices = [SelectChoice("", _("No, I give my opinion without an event"))]
     for event in services.events_for_opinion(user):
-        label = f"{event.t('title')} ({event.starts_at:%Y-%m-%d})"
+        label = f"{event.title} ({event.starts_at:%Y-%m-%d})"
         choices.append(SelectChoice(str(event.id), label))
     return choices
 
@@ -66,20 +66,31 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
     events = lazy(lambda: event_services.find_events(
         event_services.EventFilter(action_id=action.id, include_past=True), per_page=20
     ).items)
-    own = services.own_opinion(user, action)
-    if opinion_form is None and _may_give(user) and action.feedback_open:
-        opinion_form = OpinionForm(
-            formdata=None,
-            stance=own.stance.value if own else None,
-            body=own.body if own else None,
-            show_name=own.show_name if own else False,
-            event=str(own.event_id) if own and own.event_id else "",
-        )
+    own = services.kept_own_opinion(user, action)
     blank_form_key = None
-    if opinion_form is not None:
+    if opinion_form is None and _may_give(user) and action.feedback_open:
+        choices = _event_choices(user)
+
+        def own_form() -> OpinionForm:
+            form = OpinionForm(
+                formdata=None,
+                stance=own.stance.value if own else None,
+                body=own.body if own else None,
+                show_name=own.show_name if own else False,
+                event=str(own.event_id) if own and own.event_id else "",
+            )
+            form.event.choices = choices
+            return form
+
+        if own is None:
+            # A blank form is the same for everyone offered the same events: it is kept, and
+            # built only when the kept one is not there.
+            blank_form_key = tuple(str(choice.value) for choice in choices)
+            opinion_form = lazy(own_form)
+        else:
+            opinion_form = own_form()
+    elif opinion_form is not None:
         opinion_form.event.choices = _event_choices(user)
-        if own is None and not opinion_form.errors:
-            blank_form_key = tuple(str(choice.value) for choice in opinion_form.event.choices)
     number = page_number(request.args)
     stats = lazy(lambda: _stance_stats(action))
     page = lazy(lambda: services.published_opinions(action, number))
@@ -98,7 +109,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
         blank_form_deps=[f"event:{value}" for value in blank_form_key or () if value],
         # Only signed-in visitors see report forms: building one for anybody else would put
         # a CSRF token in their session, give them a cookie and make the page uncacheable.
-        report_form=report_form or (ReportForm(formdata=None) if user else None),
+        report_form=report_form or (lazy(lambda: ReportForm(formdata=None)) if user else None),
         report_for=report_for,
         author_label=services.author_label,
         sign_in_url=_sign_in_url(),
@@ -111,7 +122,7 @@ def render_action_page(action: PolicyAction, *, opinion_form: OpinionForm | None
 @cached_page
 def action_detail(code: str):
     """One policy action: progress, updates, residents' opinions, and the events about it."""
-    return render_action_page(policy_services.get_action(code))
+    return render_action_page(policy_services.kept_action(code))
 
 
 @bp.post("/actions/<code>/opinion")
