@@ -54,6 +54,8 @@ from werkzeug.http import parse_accept_header, parse_etags
 from werkzeug.local import LocalProxy
 from werkzeug.wrappers import Response
 
+from participation.core import notify
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "participation_content"
@@ -61,6 +63,7 @@ CHANNEL = "participation_content"
 ALL = "*"
 #: PostgreSQL limits a NOTIFY payload to 8000 bytes; more tags than fit change everything.
 _MAX_PAYLOAD = 7900
+notify.limit_payload(CHANNEL, _MAX_PAYLOAD, ALL)
 #: How many recent invalidations are remembered to decide whether a page rendered meanwhile
 #: may still be kept.
 _HISTORY = 2048
@@ -339,10 +342,11 @@ def invalidate(tags: Iterable[str] = (ALL,)) -> None:
         cache.invalidate(tags)
 
 
-def memo(name: Any, build: Callable[[], Any]) -> Any:
-    """Keep a value derived from content until what it shows changes."""
+def memo(name: Any, build: Callable[[], Any], deps: Iterable[str] | None = None) -> Any:
+    """Keep a value derived from content until what it shows changes (``deps``: the tags
+    that drop it, instead of what building it read)."""
     cache = current_app.extensions.get("page_cache") if has_app_context() else None
-    return build() if cache is None else cache.memo(name, build)
+    return build() if cache is None else cache.memo(name, build, deps=deps)
 
 
 def personal_memo(name: Any, build: Callable[[], Any], deps: Iterable[str]) -> Any:
@@ -587,15 +591,9 @@ def _mark_changed(session: Session, tags: set[str]) -> None:
     if not new:
         return
     pending |= new
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # Delivered to the listeners when (and only if) this transaction commits; PostgreSQL
-        # folds identical payloads of one transaction.
-        payload = " ".join(sorted(new))
-        if len(payload) > _MAX_PAYLOAD:
-            payload = ALL
-        connection.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
-                           {"channel": CHANNEL, "payload": payload})
+    # Delivered to the listeners when (and only if) this transaction commits, with the
+    # transaction's other notifications in one statement (``core.notify``).
+    notify.on_commit(session, CHANNEL, new)
 
 
 @sa.event.listens_for(Session, "after_flush")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from participation.core import notify
 from participation.core.i18n import supported_language
 from participation.core.text import one_line
 from participation.database import begin_write, utcnow
@@ -110,10 +111,9 @@ def _written(kind: str, subject, locale: str, context: dict, attachments) -> dic
 def _add(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        # Delivered to the listening workers when (and only if) this transaction commits.
-        connection.exec_driver_sql(f"NOTIFY {OUTBOX_CHANNEL}")
+    # Wakes the listening workers when (and only if) this transaction commits, sent with the
+    # transaction's other notifications in one statement.
+    notify.on_commit(db.session(), OUTBOX_CHANNEL)
     return message
 
 

@@ -70,20 +70,26 @@ def _render_closed(event, reason: str, status: int = 200):
                deduct_when=counts_against_limit)
 def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
+    if request.method == "POST":
+        return _post_registration(slug)
     event = _public_event(slug)
-    asked = questions.questions_of(event)
-    form = registration_form(asked)
-    if request.method == "GET":
-        reason = services.window_reason(event, utcnow())
-        if reason:
-            return _render_closed(event, reason)
-        user = _signed_in_user()
-        if user is not None:
-            form.name.data = user.name
-            form.email.data = user.email
-        return _render_form(event, form, blank=user is None)
+    form = registration_form(questions.questions_of(event))
+    reason = services.window_reason(event, utcnow())
+    if reason:
+        return _render_closed(event, reason)
+    user = _signed_in_user()
+    if user is not None:
+        form.name.data = user.name
+        form.email.data = user.email
+    return _render_form(event, form, blank=user is None)
 
+
+def _post_registration(slug: str):
+    # The event and its questions as kept (the service reads the event again under its lock).
+    event, asked = services.event_to_register_for(slug)
+    form = registration_form(asked)
     if not form.validate_on_submit():
+        db.session.refresh(event)  # the form shows the places left as they are now
         return _render_form(event, form, 422)
     try:
         services.register(
