@@ -54,6 +54,16 @@ def computed_once(query: sa.Select, name: str) -> sa.Subquery:
     return query.offset(0).subquery(name)
 
 
+def per_key(query: sa.Select, name: str) -> sa.Lateral:
+    """A lateral subquery (``query`` names the outer row's key) PostgreSQL computes once per
+    key and keeps (Memoize), joined ``ON true``: the outer rows keep their order.
+
+    ``OFFSET 0`` keeps it from being pulled up into the outer query, where its expressions
+    would be computed again for every row.
+    """
+    return query.offset(0).lateral(name)
+
+
 def raw_text(expression) -> sa.ColumnElement:
     """A value as text, as it is (for JSON): NULL stays NULL."""
     return sa.cast(expression, sa.Text)

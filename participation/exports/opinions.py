@@ -289,11 +289,23 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
     small_postcodes, small_age_bands = _small(flt, personal)
     cell = _CELL_STYLES[style]
     text, plain, markup_free, nothing = cell.text, cell.plain, cell.markup_free, cell.nothing
-    actions = copy.computed_once(sa.select(
-        PolicyAction.id, text(_title(language)).label("title")), "action_cells")
-    events = copy.computed_once(sa.select(
-        Event.id, plain(Event.slug).label("slug"),
-        text(sql_pick(Event, "title", language)).label("title")), "event_cells")
+    # Lateral subqueries PostgreSQL keeps per key (Memoize): titles made once per action and
+    # event, a pseudonym once per author, and the opinions read in the order of their key
+    # (no sort of the finished rows). Plain joins to subqueries made the planner hash them
+    # and sort every exported row on disk.
+    action = sa.orm.aliased(PolicyAction, name="cell_action")
+    actions = copy.per_key(
+        sa.select(text(sql_pick(action, "title", language)).label("title"))
+        .where(action.id == Opinion.action_id), "action_cells")
+    event = sa.orm.aliased(Event, name="cell_event")
+    events = copy.per_key(
+        sa.select(plain(event.slug).label("slug"),
+                  text(sql_pick(event, "title", language)).label("title"))
+        .where(event.id == Opinion.event_id), "event_cells")
+    author = sa.orm.aliased(User, name="cell_author")
+    authors = copy.per_key(
+        sa.select(copy.pseudonym_cell(author.id, salt, None).label("pseudonym"))
+        .where(author.id == Opinion.user_id), "author_cells")
     themes = _themes_per_opinion(language)
     theme_cells = copy.computed_once(sa.select(
         themes.c.opinion_id, text(themes.c.names).label("names")), "theme_cells")
@@ -323,7 +335,7 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         "status": markup_free(Opinion.status),
         "hidden_reason": text(Opinion.hidden_reason),
         "themes": or_nothing(theme_cells.c.names),
-        "author_pseudonym": moment_or_nothing(copy.pseudonym_cell(Opinion.user_id, salt, None)),
+        "author_pseudonym": moment_or_nothing(authors.c.pseudonym),
         "postcode": grouped(Opinion.postcode, small_postcodes, text),
         # One of the fixed age bands ("25_34"...) or "<5": nothing to neutralise.
         "age_band": grouped(Opinion.age_band, small_age_bands, plain),
@@ -335,8 +347,9 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         .select_from(Opinion)
         .join(PolicyAction, PolicyAction.id == Opinion.action_id)
         .join(Priority, Priority.id == PolicyAction.priority_id)
-        .join(actions, actions.c.id == Opinion.action_id)
-        .outerjoin(events, events.c.id == Opinion.event_id)
+        .join(actions, sa.true())
+        .outerjoin(events, sa.true())
+        .outerjoin(authors, sa.true())
         .outerjoin(theme_cells, theme_cells.c.opinion_id == Opinion.id)
     )
     if personal:
