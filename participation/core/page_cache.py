@@ -349,6 +349,16 @@ def memo(name: Any, build: Callable[[], Any], deps: Iterable[str] | None = None)
     return build() if cache is None else cache.memo(name, build, deps=deps)
 
 
+def keeping(personal: bool = False) -> bool:
+    """Whether a memo keeps what it builds here (``personal``: a person's own state, which
+    needs every process's commits to reach this one). Where it does not, a caller may load
+    the cheapest way for one use instead of building what would be kept."""
+    cache = current_app.extensions.get("page_cache") if has_app_context() else None
+    if cache is None or not cache.usable():
+        return False
+    return cache.follows_every_process or not personal
+
+
 def personal_memo(name: Any, build: Callable[[], Any], deps: Iterable[str]) -> Any:
     """Keep a value about one person (who they are, what they follow) until ``deps`` change.
 

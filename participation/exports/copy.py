@@ -91,14 +91,19 @@ def pseudonym_cell(user_id, salt: str, nothing: str | None = "") -> sa.ColumnEle
                    else_=sa.func.left(digest, 16))
 
 
-def json_object(pairs: list[tuple[str, sa.ColumnElement]]) -> sa.ColumnElement:
-    """``json_build_object(key, value, ...)``: the keys in this order (fixed column keys)."""
-    arguments = []
-    for key, value in pairs:
-        if not key.replace("_", "").isalnum():
+def json_rows(query: sa.Select, pairs: list[tuple[str, sa.ColumnElement]]) -> sa.Select:
+    """One JSON object per row of ``query``: the keys in this order (fixed column keys).
+
+    ``row_to_json`` of a subquery's row, about a fifth cheaper than ``json_build_object``
+    with the same keys and values (and compact: no spaces). The rows keep the order of
+    ``query``.
+    """
+    for key, _value in pairs:
+        if not key.replace("_", "").isalnum() or key != key.lower():
             raise ValueError(f"not a column key: {key!r}")
-        arguments += [sa.literal_column(f"'{key}'", sa.Text), value]
-    return sa.func.json_build_object(*arguments)
+    row = query.with_only_columns(*[value.label(key) for key, value in pairs],
+                                  maintain_column_froms=True).subquery("export_row")
+    return sa.select(sa.func.row_to_json(sa.literal_column(row.name))).select_from(row)
 
 
 #: Characters XML 1.0 cannot hold, which Excel writes as ``_xHHHH_``; the carriage return

@@ -372,12 +372,11 @@ def opinion_json_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
     """The rows of ``opinion_rows`` as JSON objects PostgreSQL writes itself, one per line.
 
     The same keys in the same order and the same values as the JSON writer gives them
-    (PostgreSQL spaces its objects differently; what they hold is identical).
+    (PostgreSQL writes them without spaces; what they hold is identical).
     """
     cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "json")
-    query = source.with_only_columns(
-        copy.json_object([(c.key, cells[c.key]) for c in columns_for(OPINION_COLUMNS, personal)]),
-        maintain_column_froms=True)
+    query = copy.json_rows(
+        source, [(c.key, cells[c.key]) for c in columns_for(OPINION_COLUMNS, personal)])
     yield from copy.single_column_lines(query)
 
 

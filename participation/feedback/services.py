@@ -16,7 +16,7 @@ from participation.core import snapshots
 from participation.core.bilingual import Text, pick
 from participation.core.errors import DomainError
 from participation.core.i18n import supported_language
-from participation.core.page_cache import personal_memo
+from participation.core.page_cache import keeping, personal_memo
 from participation.core.pagination import Page
 from participation.database import begin_write, utcnow
 from participation.events.models import Event, EventStatus
@@ -136,6 +136,8 @@ def kept_own_opinion(user: User | None, action: PolicyAction) -> Opinion | None:
     changes (tag ``opinions-of:<id>``: given, changed, withdrawn, hidden or shown again)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
+    if not keeping(personal=True):
+        return own_opinion(user, action)
     kept = personal_memo(("opinions-of", user.id), lambda: _own_opinions(user.id),
                          deps=(f"opinions-of:{user.id}",))
     values = kept.get(action.id)

@@ -11,7 +11,7 @@ from participation.audit.models import AuditEntry
 from participation.audit.services import record as audit
 from participation.core import snapshots
 from participation.core.errors import DomainError, NotFound
-from participation.core.page_cache import memo
+from participation.core.page_cache import keeping, memo
 from participation.extensions import db
 from participation.policy.models import (
     ActionStatus,
@@ -79,6 +79,8 @@ def kept_action(code: str) -> PolicyAction:
     ``action:<id>``: any change to it drops it) and put into the request's session without a
     query. Its priority and document load lazily, only when a fragment is built.
     """
+    if not keeping():
+        return get_action(code)  # one query, with its priority and document
     code = code.upper()[:12]
 
     def load() -> dict | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 
 import segno
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participation.events.calendars import add_to_calendar_links, event_calendar
@@ -110,9 +111,37 @@ def _title(registration: Registration) -> str:
 
 
 def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
-    """Queue the mail unwritten; ``args`` (JSON) go to its template when it is written."""
-    return queue_unwritten(kind, registration.email, BUILDER,
-                           registration_id=registration.id, args=args)
+    """Queue the mail unwritten; ``args`` (JSON) go to its template when it is written.
+
+    A registration not yet flushed is named by its event and check-in code (unique at the
+    event), so that it and its mail go to the database in one flush.
+    """
+    if registration.id is None:
+        named = {"event_id": registration.event_id, "code": registration.code}
+    else:
+        named = {"registration_id": registration.id}
+    return queue_unwritten(kind, registration.email, BUILDER, **named, args=args)
+
+
+def _registration_of(message: OutboxMessage) -> Registration:
+    """The registration a queued mail is about.
+
+    :raises CannotWrite: it was erased (named by event and code: the code is free again once
+        it is gone, so a registration with another address under it is not this one).
+    """
+    recipe = message.render
+    if "registration_id" in recipe:
+        registration = db.session.get(Registration, recipe["registration_id"])
+        if registration is None:
+            raise CannotWrite(
+                f"registration {recipe['registration_id']} no longer exists (erased)")
+        return registration
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == recipe["event_id"], Registration.code == recipe["code"]))
+    if registration is None or registration.email != message.recipient:
+        raise CannotWrite(f"registration {recipe['code']} at event {recipe['event_id']} "
+                          "no longer exists (erased)")
+    return registration
 
 
 def write_mail(message: OutboxMessage) -> MailDraft:
@@ -120,12 +149,9 @@ def write_mail(message: OutboxMessage) -> MailDraft:
 
     :raises CannotWrite: the registration was erased, or its personal data removed.
     """
-    registration_id = message.render["registration_id"]
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise CannotWrite(f"registration {registration_id} no longer exists (erased)")
+    registration = _registration_of(message)
     if registration.purged_at is not None or registration.email is None:
-        raise CannotWrite(f"registration {registration_id} has no personal data any more")
+        raise CannotWrite(f"registration {registration.id} has no personal data any more")
     kind = message.kind
     return MailDraft(
         subject=SUBJECTS[kind](_title(registration)),

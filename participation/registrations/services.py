@@ -101,7 +101,9 @@ def lock_event(event: Event) -> Event:
     query = (
         sa.select(Event)
         .where(Event.id == event.id)
-        .options(sa.orm.lazyload(Event.topic))
+        # Only the event's row: its venue and image (joined by default) are not needed to
+        # count places, and every join is work done while others wait for the lock.
+        .options(sa.orm.lazyload("*"))
         .execution_options(populate_existing=True)
     )
     if db.session.get_bind().dialect.name == "postgresql":
@@ -212,26 +214,22 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
     )
 
 
-def _under_lock(event: Event, email: str | None, code: str) -> tuple[int | None, bool, int]:
-    """With the event locked: the active registration of ``email`` (its id), whether
-    ``code`` is taken at the event, and how many registrations are waiting."""
-    existing = (
-        sa.select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.email == email,
-               Registration.status.in_(ACTIVE))
-        .limit(1).scalar_subquery()
-        if email else sa.null()
-    )
-    taken = sa.exists().where(Registration.event_id == event.id, Registration.code == code)
-    waiting = (
-        sa.select(sa.func.count(Registration.id))
-        .where(Registration.event_id == event.id,
-               Registration.status == RegistrationStatus.WAITING)
-        .scalar_subquery()
-    )
-    existing_id, code_taken, waiting_count = db.session.execute(
-        sa.select(existing, taken, waiting)).one()
-    return existing_id, bool(code_taken), waiting_count
+#: With the event locked: the active registration of an address (its id), whether a drawn
+#: code is taken at the event, how many registrations are waiting. Plain SQL, built once:
+#: composing it anew for every sign-up cost more than running it, while others wait.
+_UNDER_LOCK = sa.text(
+    "SELECT (SELECT id FROM registrations WHERE event_id = :event_id AND email = :email"
+    "        AND status IN ('confirmed', 'waiting') LIMIT 1),"
+    " EXISTS (SELECT 1 FROM registrations WHERE event_id = :event_id AND code = :code),"
+    " (SELECT count(*) FROM registrations WHERE event_id = :event_id AND status = 'waiting')"
+)
+
+
+def _under_lock(event_id: int, email: str | None, code: str) -> tuple[int | None, bool, int]:
+    """See ``_UNDER_LOCK`` (no address: no registration of it)."""
+    existing_id, code_taken, waiting = db.session.execute(
+        _UNDER_LOCK, {"event_id": event_id, "email": email, "code": code}).one()
+    return existing_id, bool(code_taken), waiting
 
 
 def _draw_code() -> str:
@@ -369,6 +367,25 @@ def register(
         event, answers, enforce_required=source == RegistrationSource.ONLINE, asked=asked
     )
 
+    # What needs no lock is done before taking it: the code drawn (checked under the lock),
+    # the manage key, the registration built with what the person gave.
+    code = _draw_code()
+    registration = Registration(
+        event_id=event.id,
+        user_id=getattr(user, "id", None),
+        name=name,
+        email=email,
+        needs_step_free=bool(needs_step_free),
+        needs_hearing_loop=bool(needs_hearing_loop),
+        needs_sign_language=bool(needs_sign_language),
+        needs_other=needs_other,
+        locale=locale,
+        source=source,
+        manage_key=secrets.token_urlsafe(32),
+        client_network=client_network(client_address),
+        mailbox=mailbox(email),
+    )
+
     event = lock_event(event)
     now_given = now is not None
     now = now or utcnow()
@@ -381,8 +398,7 @@ def register(
     # One statement for what the lock must be held for: is the address registered already,
     # is the drawn check-in code free, how many are waiting (a new statement after the lock
     # was granted: it sees every registration committed before).
-    code = _draw_code()
-    existing_id, code_taken, waiting_before = _under_lock(event, email, code)
+    existing_id, code_taken, waiting_before = _under_lock(event.id, email, code)
     if existing_id is not None:
         existing = db.session.get(Registration, existing_id)
         if user is not None and existing.user_id is None and user.email == email:
@@ -410,31 +426,16 @@ def register(
     confirm_by = None
     if event.confirm_within_hours and source == RegistrationSource.ONLINE:
         confirm_by = arrived + timedelta(hours=event.confirm_within_hours)
-    registration = Registration(
-        event_id=event.id,
-        user_id=getattr(user, "id", None),
-        name=name,
-        email=email,
-        companions=companions,
-        companion_names=companion_names,
-        organisation=organisation,
-        needs_step_free=bool(needs_step_free),
-        needs_hearing_loop=bool(needs_hearing_loop),
-        needs_sign_language=bool(needs_sign_language),
-        needs_other=needs_other,
-        locale=locale,
-        source=source,
-        status=RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING,
-        manage_key=secrets.token_urlsafe(32),
-        code=_new_code(event) if code_taken else code,
-        consent_at=arrived if consent else None,
-        created_at=arrived,
-        confirmed_at=arrived if has_place else None,
-        checked_in_at=arrived if source == RegistrationSource.WALK_IN else None,
-        confirm_by=confirm_by,
-        client_network=client_network(client_address),
-        mailbox=mailbox(email),
-    )
+    registration.companions = companions
+    registration.companion_names = companion_names
+    registration.organisation = organisation
+    registration.status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING
+    registration.code = _new_code(event) if code_taken else code
+    registration.consent_at = arrived if consent else None
+    registration.created_at = arrived
+    registration.confirmed_at = arrived if has_place else None
+    registration.checked_in_at = arrived if source == RegistrationSource.WALK_IN else None
+    registration.confirm_by = confirm_by
     registration.event = event
     registration.answers = answer_rows
     db.session.add(registration)
@@ -444,16 +445,21 @@ def register(
     else:
         event.waiting_count += registration.places
     _counts_changed(event)
-    db.session.flush()
     if not has_place:
         # Under the lock, the newest registration is last in line.
-        position = (waiting_list_position(registration) if waiting_before is None
-                    else waiting_before + 1)
+        if waiting_before is None:
+            db.session.flush()
+            position = waiting_list_position(registration)
+        else:
+            position = waiting_before + 1
+    # The mail is queued in the same flush as the registration (it names the registration
+    # by event and code until it has an id).
     if email and source != RegistrationSource.WALK_IN:
         if has_place:
             mails.registration_confirmed(registration)
         else:
             mails.waiting_list_notice(registration, position)
+    db.session.flush()
     return RegistrationResult(registration, True, position)
 
 

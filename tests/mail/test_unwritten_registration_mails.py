@@ -59,11 +59,11 @@ def test_register_queues_a_recipe_and_writes_nothing_under_the_lock(
 
     assert templates_rendered == []
     confirmed, waiting = rows()
-    assert confirmed.render == {"builder": "registration",
-                                "registration_id": first.registration.id, "args": {}}
-    assert waiting.render == {"builder": "registration",
-                              "registration_id": second.registration.id,
-                              "args": {"position": 1}}
+    # Queued in the registration's own flush: named by the event and the check-in code.
+    assert confirmed.render == {"builder": "registration", "event_id": event.id,
+                                "code": first.registration.code, "args": {}}
+    assert waiting.render == {"builder": "registration", "event_id": event.id,
+                              "code": second.registration.code, "args": {"position": 1}}
     for row in (confirmed, waiting):
         assert (row.subject, row.body_text, row.body_html, row.attachments) == (
             None, None, None, [])
@@ -114,7 +114,7 @@ def test_a_registration_erased_before_its_mail_is_written_fails_that_mail_and_on
     gone = services.register(event, name="Ann", email="ann@example.org").registration
     services.register(event, name="Bob", email="bob@example.org")
     db.session.commit()
-    gone_id = gone.id
+    gone_id, gone_code = gone.id, gone.code
     db.session.execute(sa.delete(Registration).where(Registration.id == gone_id))
     db.session.commit()
 
@@ -125,8 +125,10 @@ def test_a_registration_erased_before_its_mail_is_written_fails_that_mail_and_on
     assert len(smtp_server.to("bob@example.org")) == 1
     failed, sent = rows()
     assert failed.status == OutboxStatus.FAILED
-    assert failed.last_error == f"Not written: registration {gone_id} no longer exists (erased)"
-    assert failed.subject is None and failed.render["registration_id"] == gone_id
+    assert failed.last_error == (
+        f"Not written: registration {gone_code} at event {event.id} no longer exists (erased)")
+    assert failed.subject is None
+    assert (failed.render["event_id"], failed.render["code"]) == (event.id, gone_code)
     assert sent.status == OutboxStatus.SENT
 
     # Not retried: later runs leave it alone.
@@ -210,3 +212,27 @@ def test_writing_does_not_wait_for_the_events_lock(app, make_event):
         db.session.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
         assert mail_services.render_pending().written == 1
         other.rollback()
+
+
+def test_a_mail_is_never_written_for_someone_else_who_got_the_erased_registrations_code(
+    make_event, smtp_server, monkeypatch
+):
+    """A mail names its registration by event and check-in code; once the registration is
+    erased the code is free again, and a registration of another person under it is not the
+    one the mail was for (it would carry their manage link)."""
+    event = make_event(capacity=5)
+    gone = services.register(event, name="Ann", email="ann@example.org").registration
+    db.session.commit()
+    gone_code = gone.code
+    db.session.execute(sa.delete(Registration).where(Registration.id == gone.id))
+    monkeypatch.setattr(services, "_draw_code", lambda: gone_code)  # the code drawn again
+    other = services.register(event, name="Cid", email="cid@example.org").registration
+    assert other.code == gone_code
+    db.session.commit()
+
+    report = deliver_pending()
+
+    assert (report.sent, report.failed) == (1, 1)
+    assert smtp_server.to("ann@example.org") == []
+    [mail] = smtp_server.to("cid@example.org")
+    assert gone_code in mail.get_body(("plain",)).get_content()
