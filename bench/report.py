@@ -227,7 +227,12 @@ def table(results: dict) -> str:
             f"{registrations['seconds']:.2f} s = {registrations['registrations_per_s']:.0f}/s; "
             f"confirmed {registrations['confirmed']}, waiting {registrations['waiting']}, "
             f"failed {registrations['failed']}; counters match the rows: "
-            f"{'yes' if registrations['counters_match'] else 'NO'}")
+            f"{'yes' if registrations['counters_match'] else 'NO'}"
+            + (f" (median of {len(registrations['runs_per_s'])} runs: "
+               f"{', '.join(f'{rate}/s' for rate in registrations['runs_per_s'])}; "
+               + ("exact in every run)" if registrations["exactly_capacity_confirmed"]
+                  and registrations["counters_match"] else "NOT exact in every run)")
+               if registrations.get("runs_per_s") else ""))
         slow = registrations.get("slow_mail")
         if slow:
             lines.append(
@@ -240,7 +245,9 @@ def table(results: dict) -> str:
         lines.append(f"opinions export: {export['skipped']}")
     elif export:
         copy = export.get("copy", {})
-        lines.append(f"opinions export ({copy.get('rows', 0):,} rows); PostgreSQL COPY: "
+        runs = f" (each figure the median of {len(copy['runs_s'])} runs)" if copy.get("runs_s") \
+            else ""
+        lines.append(f"opinions export ({copy.get('rows', 0):,} rows){runs}; PostgreSQL COPY: "
                      f"{copy.get('rows_per_s', 0):,.0f} rows/s")
         for kind in ("csv", "json", "xlsx"):
             e = export.get(kind)

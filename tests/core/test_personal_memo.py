@@ -226,3 +226,50 @@ db.session.get(PolicyAction, {action.id}).feedback_open = False
 """)
     _wait(lambda: "closed for feedback" in client.get(f"/actions/{action.code}", headers=EN).text,
           "an action closed for feedback in another process still offered the form")
+
+
+# Registering (issue 16): the posted form is checked against a kept copy of the event and its
+# questions; the service reads the event again under its lock.
+
+REGISTRATION = {"name": "Ann Peeters", "email": "ann@example.org", "consent": "y"}
+
+
+def test_a_registration_against_a_kept_event_obeys_what_another_process_just_changed(
+    app, client, make_event, listening
+):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/events/{event.slug}/register"
+    # A form error keeps the event (and registers nobody).
+    assert client.post(url, data={**REGISTRATION, "name": ""}, headers=EN).status_code == 422
+    _in_another_process(app, f"""
+from participation.events.models import Event
+db.session.get(Event, {event.id}).registration_paused = True
+""")
+    # At once, whether or not this process has heard of the change yet: the lock reads the
+    # event again.
+    assert client.post(url, data=REGISTRATION, headers=EN).status_code == 409
+    db.session.expire_all()
+    assert event.confirmed_count == 0
+
+
+def test_a_required_question_added_elsewhere_is_asked_on_the_next_registration(
+    app, client, make_event, listening
+):
+    event = make_event(capacity=5)
+    db.session.commit()
+    url = f"/events/{event.slug}/register"
+    assert client.post(url, data={**REGISTRATION, "name": ""}, headers=EN).status_code == 422
+    _in_another_process(app, f"""
+from participation.events.models import Event
+from participation.registrations.models import QuestionKind, RegistrationQuestion
+db.session.add(RegistrationQuestion(event_id={event.id}, position=1, kind=QuestionKind.SHORT_TEXT,
+                                    label_nl="Dieet?", label_en="Diet?", required=True))
+""")
+    # The change reaches this process (the kept copy is dropped), then the form asks it.
+    _wait(lambda: ("registrations.event", event.slug) not in listening._memos,
+          "a question added in another process did not drop the kept event")
+    response = client.post(url, data=REGISTRATION, headers=EN)
+    assert response.status_code == 422 and "Diet?" in response.text
+    db.session.expire_all()
+    assert event.confirmed_count == 0
