@@ -359,7 +359,8 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
 
 def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
                       salt: str | None = None) -> Iterator[bytes]:
-    """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY)."""
+    """The rows of ``opinion_rows`` as CSV lines PostgreSQL writes itself (COPY), in chunks
+    of lines (``copy.Lines``)."""
     cells, source = _opinion_cells(flt, personal, language, salt or export_salt(), "csv")
     query = source.with_only_columns(
         *[cells[c.key].label(c.key) for c in columns_for(OPINION_COLUMNS, personal)],
@@ -369,7 +370,8 @@ def opinion_csv_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
 
 def opinion_json_lines(flt: OpinionFilter, personal: bool, language: str = "nl",
                        salt: str | None = None) -> Iterator[bytes]:
-    """The rows of ``opinion_rows`` as JSON objects PostgreSQL writes itself, one per line.
+    """The rows of ``opinion_rows`` as JSON objects PostgreSQL writes itself, one per line,
+    in chunks of lines (``copy.Lines``).
 
     The same keys in the same order and the same values as the JSON writer gives them
     (PostgreSQL writes them without spaces; what they hold is identical).
@@ -388,7 +390,9 @@ def opinion_xlsx_rows(flt: OpinionFilter, personal: bool, language: str = "nl",
     query = source.with_only_columns(
         sa.func.concat(*[cells[c.key] for c in columns_for(OPINION_COLUMNS, personal)]),
         maintain_column_froms=True)
-    yield from copy.single_column_lines(query)
+    for chunk in copy.single_column_lines(query):
+        # One row of cells per line (a cell's line breaks are written as references).
+        yield from chunk.split(b"\n")[:-1]
 
 
 def opinion_sheet(flt: OpinionFilter, personal: bool, language: str = "nl") -> Sheet:

@@ -106,14 +106,14 @@ def csv_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
 
 
 def _joined(lines: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
-    """Pass lines on in chunks of about ``chunk_size`` bytes."""
+    """Pass lines (or chunks of lines) on in chunks of about ``chunk_size`` bytes."""
     parts: list[bytes] = []
     size = 0
     for line in lines:
         parts.append(line)
         size += len(line)
         if size >= chunk_size:
-            yield b"".join(parts)
+            yield b"".join(parts) if len(parts) > 1 else bytes(parts[0])
             parts, size = [], 0
     if parts:
         yield b"".join(parts)
@@ -142,12 +142,20 @@ def json_chunks(sheet: Sheet, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
 
 
 def _json_array(lines: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
-    """Join JSON objects (one per line) into the array ``json_chunks`` writes, one per line."""
+    """Join JSON objects (one per line, or chunks of such lines) into the array
+    ``json_chunks`` writes, one object per line.
+
+    A JSON text holds no raw line break (they are escaped inside strings), so the objects of
+    a chunk are separated where its lines end.
+    """
     parts: list[bytes] = [b"["]
     size = 1
     separator = b"\n"
     for line in lines:
-        parts += (separator, line.rstrip(b"\n"))
+        objects = line.rstrip(b"\n")
+        if not objects:
+            continue
+        parts += (separator, objects.replace(b"\n", b",\n"))
         separator = b",\n"
         size += len(line) + 2
         if size >= chunk_size:

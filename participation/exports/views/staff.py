@@ -83,11 +83,12 @@ T = TypeVar("T")
 
 
 def _audited(rows: Iterable[T], entry_id: int) -> Iterator[T]:
-    """Pass rows (dicts, or CSV lines) through, counting them; record the count at the end."""
+    """Pass rows (dicts, lines, or chunks of lines that say how many) through, counting
+    them; record the count at the end."""
     count, completed = 0, False
     try:
         for row in rows:
-            count += 1
+            count += getattr(row, "rows", 1)
             yield row
         completed = True
     finally:
