@@ -199,6 +199,10 @@ def registration_form(
     """Build the registration form (or ``base``) with a field for each of the event's questions
     (all optional when ``optional``, for organisers adding someone by hand)."""
     base = base or RegistrationForm
+    if not questions:  # most events: no class of its own to build on every request
+        form = base(**kwargs)
+        form.questions = []
+        return form
 
     class EventRegistrationForm(base):
         pass
