@@ -219,9 +219,10 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 #: composing it anew for every sign-up cost more than running it, while others wait.
 _UNDER_LOCK = sa.text(
     "SELECT (SELECT id FROM registrations WHERE event_id = :event_id AND email = :email"
-    "        AND status IN ('confirmed', 'waiting') LIMIT 1),"
+    f"        AND status IN ({', '.join(repr(status.value) for status in ACTIVE)}) LIMIT 1),"
     " EXISTS (SELECT 1 FROM registrations WHERE event_id = :event_id AND code = :code),"
-    " (SELECT count(*) FROM registrations WHERE event_id = :event_id AND status = 'waiting')"
+    " (SELECT count(*) FROM registrations WHERE event_id = :event_id"
+    f"  AND status = {RegistrationStatus.WAITING.value!r})"
 )
 
 
