@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from participation.audit.models import AuditEntry
 from participation.audit.services import record
+from participation.database import begin_write
 from participation.extensions import db
 
 
@@ -16,6 +17,9 @@ def start_export(actor, kind: str, fmt: str, filters: dict, personal: bool) -> A
 
 def finish_export(entry_id: int, rows: int, completed: bool) -> None:
     """Add the number of rows sent (and whether the download finished) to an export's entry."""
+    # Read, then write: on SQLite take the write lock first (a read turning into a write
+    # fails at once, without waiting, while the mail worker or another request writes).
+    begin_write(db.session())
     entry = db.session.get(AuditEntry, entry_id)
     if entry is None:
         return
