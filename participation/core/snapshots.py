@@ -32,6 +32,8 @@ def materialise(model: type[T], values: dict[str, Any], **related: Any) -> T:
     (new, they are put into the session with it) or lists of them.
     """
     mapper = sa.inspect(model)
+    if not mapper.configured:  # no query has set the models up yet in this process
+        sa.orm.configure_mappers()
     key = mapper.identity_key_from_primary_key(
         tuple(values[mapper.get_property_by_column(column).key] for column in mapper.primary_key))
     found = db.session.identity_map.get(key)
@@ -57,7 +59,10 @@ def build(model: type[T], values: dict[str, Any]) -> T:
 def _as_loaded(mapper, values: dict[str, Any], detached: bool = True):
     obj = mapper.class_manager.new_instance()
     state = sa.inspect(obj)
-    state.dict.update(values)  # as a load does: committed values, no history
+    # As a load does: committed values, no history. Lists and dicts (JSON columns) are
+    # copied: a request changing its instance in place must not change what is kept.
+    state.dict.update({key: value.copy() if isinstance(value, (list, dict)) else value
+                       for key, value in values.items()})
     if detached:
         make_transient_to_detached(obj)
     return obj
