@@ -113,7 +113,7 @@ def _joined(lines: Iterable[bytes], chunk_size: int) -> Iterator[bytes]:
         parts.append(line)
         size += len(line)
         if size >= chunk_size:
-            yield b"".join(parts) if len(parts) > 1 else bytes(parts[0])
+            yield b"".join(parts)
             parts, size = [], 0
     if parts:
         yield b"".join(parts)

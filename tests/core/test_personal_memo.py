@@ -228,20 +228,41 @@ db.session.get(PolicyAction, {action.id}).feedback_open = False
           "an action closed for feedback in another process still offered the form")
 
 
+
+def test_an_action_added_elsewhere_under_a_code_not_found_before_shows(
+    app, client, make_user, make_action, login, listening
+):
+    priority = make_action().priority
+    login(make_user())
+    assert client.get("/actions/ZZ9", headers=EN).status_code == 404  # kept as not found
+    _in_another_process(app, f"""
+from participation.policy.models import PolicyAction
+db.session.add(PolicyAction(code="ZZ9", priority_id={priority.id}, title_nl="Nieuwe actie",
+                            title_en="New action"))
+""")
+    _wait(lambda: client.get("/actions/ZZ9", headers=EN).status_code == 200,
+          "an action added in another process stayed not found")
+
+
 # Registering (issue 16): the posted form is checked against a kept copy of the event and its
 # questions; the service reads the event again under its lock.
 
 REGISTRATION = {"name": "Ann Peeters", "email": "ann@example.org", "consent": "y"}
 
 
+def _kept_registration_form(client, event) -> str:
+    """Post the event's form once with an error: that keeps the event (and registers nobody)."""
+    db.session.commit()
+    url = f"/events/{event.slug}/register"
+    assert client.post(url, data={**REGISTRATION, "name": ""}, headers=EN).status_code == 422
+    return url
+
+
 def test_a_registration_against_a_kept_event_obeys_what_another_process_just_changed(
     app, client, make_event, listening
 ):
     event = make_event(capacity=5)
-    db.session.commit()
-    url = f"/events/{event.slug}/register"
-    # A form error keeps the event (and registers nobody).
-    assert client.post(url, data={**REGISTRATION, "name": ""}, headers=EN).status_code == 422
+    url = _kept_registration_form(client, event)
     _in_another_process(app, f"""
 from participation.events.models import Event
 db.session.get(Event, {event.id}).registration_paused = True
@@ -257,11 +278,8 @@ def test_a_required_question_added_elsewhere_is_asked_on_the_next_registration(
     app, client, make_event, listening
 ):
     event = make_event(capacity=5)
-    db.session.commit()
-    url = f"/events/{event.slug}/register"
-    assert client.post(url, data={**REGISTRATION, "name": ""}, headers=EN).status_code == 422
+    url = _kept_registration_form(client, event)
     _in_another_process(app, f"""
-from participation.events.models import Event
 from participation.registrations.models import QuestionKind, RegistrationQuestion
 db.session.add(RegistrationQuestion(event_id={event.id}, position=1, kind=QuestionKind.SHORT_TEXT,
                                     label_nl="Dieet?", label_en="Diet?", required=True))
