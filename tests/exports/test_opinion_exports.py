@@ -15,6 +15,7 @@ from participation.accounts.models import AgeBand, Role
 from participation.audit.models import AuditEntry
 from participation.database import utcnow
 from participation.extensions import db
+from participation.events.models import EventStatus
 from participation.feedback.models import OpinionSource, OpinionStatus, Stance
 
 BOM = "\ufeff"
@@ -173,6 +174,23 @@ def test_a_bad_filter_shows_the_form_with_errors(client, login, staff, opinions)
                           headers={"Accept-Language": "en"})
     assert response.status_code == 422
     assert "The end date must be on or after the start date." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("slug", ["no-such-event", "draft-plans"])
+def test_a_download_naming_an_event_not_offered_is_refused_with_every_event_listed(
+    client, login, staff, opinions, make_event, slug
+):
+    make_event(slug="draft-plans", title="Draft plans", status=EventStatus.DRAFT)
+    login(staff)
+    response = client.get(f"/staff/exports/opinions.csv?event={slug}",
+                          headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    # The download checks the filter against the chosen event only; the page it shows on
+    # an error offers every event again (and never a draft).
+    assert "Not a valid choice" in html
+    assert 'value="climate-cafe"' in html and 'value="draft-plans"' not in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
 def test_the_exports_page_sends_the_chosen_export_with_its_filters(
