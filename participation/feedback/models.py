@@ -37,6 +37,17 @@ class OpinionStatus(enum.StrEnum):
     HIDDEN = "hidden"
 
 
+#: Characters a spreadsheet may take for the start of a formula, and characters that start
+#: a hidden one (``exports.cells`` neutralises them; a test holds the two to the same set).
+FORMULA_CHARACTERS = "=+-@"
+FORMULA_ONLY_AT_START = "\t\r"
+#: ``Opinion.body_may_be_formula`` in SQL both databases compute (LIKE and substr).
+BODY_MAY_BE_FORMULA = " OR ".join(
+    [f"body LIKE '%{char}%'" for char in FORMULA_CHARACTERS]
+    + ["substr(body, 1, 1) IN ({})".format(", ".join(f"'{c}'" for c in FORMULA_ONLY_AT_START))]
+)
+
+
 class Opinion(db.Model):
     """A stance and text on one policy action."""
 
@@ -81,6 +92,12 @@ class Opinion(db.Model):
     )
     stance: Mapped[Stance] = mapped_column(value_enum(Stance, "stance"))
     body: Mapped[str] = mapped_column(sa.Text)
+    #: Whether the text holds a character a spreadsheet could read as the start of a
+    #: formula (anywhere in it), or starts with a tab or carriage return. The database
+    #: computes it whenever the text is written; exports written by PostgreSQL neutralise
+    #: only the texts that have one (``exports.copy``), most have none.
+    body_may_be_formula: Mapped[bool] = mapped_column(
+        sa.Computed(BODY_MAY_BE_FORMULA, persisted=True))
     show_name: Mapped[bool] = flag()
     source: Mapped[OpinionSource] = mapped_column(
         value_enum(OpinionSource, "opinion_source"), default=OpinionSource.ONLINE

@@ -244,7 +244,8 @@ REGISTRY: tuple[Table, ...] = (
             "updated_at": Personal("history", erased=KEEP, retention=AS_COUNT),
         },
         links=("user_id", "recorded_by_id"),
-        other=("id", "action_id", "event_id", "user_id", "recorded_by_id"),
+        other=("id", "action_id", "event_id", "user_id", "recorded_by_id",
+               "body_may_be_formula"),
     ),
     Table(
         "opinion_reports", owner="the reporter", purpose="moderation",

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from participation.accounts.models import AgeBand, Role
 from participation.audit.models import AuditEntry
 from participation.database import utcnow
-from participation.extensions import db
 from participation.events.models import EventStatus
+from participation.extensions import db
 from participation.feedback.models import OpinionSource, OpinionStatus, Stance
 
 BOM = "\ufeff"
