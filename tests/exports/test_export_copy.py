@@ -205,3 +205,36 @@ def test_the_streamed_workbook_holds_text_a_spreadsheet_must_not_run():
     assert read[0] == "<r><t>rich?</t></r>" and read[1] == "a & b < c > d"
     assert read[2] == "_x005F_x0041_ literal" and read[3] == "bell_x0007_"
     assert read[4:] == [" padded ", "&amp;", "=1+1", "tab\tand\nline", "<r>x</r>", 12, 0.5]
+
+
+def _values_query(values: list[str | None]):
+    import sqlalchemy as sa
+
+    # A row that is never selected: VALUES cannot be empty.
+    rows = sa.values(sa.column("n", sa.Integer), sa.column("v", sa.Text), name="given").data(
+        [(-1, "not selected"), *enumerate(values)])
+    return sa.select(rows.c.v).where(rows.c.n >= 0).order_by(rows.c.n)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3000])
+def test_one_column_read_in_binary_comes_back_as_written(app, count):
+    # Backslashes, quotes, the bytes a binary header holds, non-ASCII: all as they are, one
+    # line each, over several chunks; nothing at all when there is no row.
+    if not copy.available():
+        pytest.skip("PostgreSQL writes these itself")
+    values = [f'{n} \\ "x" \x01 PGCOPY ÿ 😀 ' + "y" * (n % 90) for n in range(count)]
+    chunks = list(copy.single_column_lines(_values_query(values)))
+    assert b"".join(chunks).decode("utf-8") == "".join(f"{v}\n" for v in values)
+    assert sum(chunk.rows for chunk in chunks) == count
+    assert len(chunks) == (0 if count == 0 else 1 if count == 1 else
+                           len(b"".join(chunks)) // copy.CHUNK_SIZE + 1)
+
+
+def test_a_missing_value_or_a_stream_not_binary_is_refused(app):
+    if not copy.available():
+        pytest.skip("PostgreSQL writes these itself")
+    with pytest.raises(ValueError):
+        list(copy.single_column_lines(_values_query(["a", None])))
+    db.session.rollback()
+    with pytest.raises(ValueError):
+        list(copy._binary_values([b"not a binary copy at all"]))
