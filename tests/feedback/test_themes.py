@@ -157,6 +157,30 @@ def test_bulk_coding_without_a_ticked_opinion_says_so(client, login, staff, make
     assert "Tick at least one opinion." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999", "2147483648", "²", "0", "-1"])
+def test_a_theme_page_or_opinion_no_row_can_have_is_ignored_not_an_error(
+    client, login, staff, make_action, make_opinion, number
+):
+    # Found by the form fuzzer on PostgreSQL: a number past the id column's range, or a digit
+    # int() cannot read, turned the coding page's filter into a server error.
+    action = make_action()
+    opinion = make_opinion(action, body="Fietsen")
+    theme = themes.create_theme(staff, "Fietsen", None, action=action)
+    login(staff)
+    page = client.get(f"/staff/actions/{action.code}/coding?theme={number}&page={number}")
+    assert page.status_code == 200
+    assert "Fietsen" in page.get_data(as_text=True)  # no filter: the first page of all
+    response = client.post(f"/staff/actions/{action.code}/coding", data={
+        "theme": str(theme.id), "scope": "selected", "opinion": [number, str(opinion.id)],
+        "operation": "add"})
+    assert response.status_code == 302
+    assert set(db.session.scalars(sa.select(OpinionTheme.opinion_id))) == {opinion.id}
+    response = client.post(f"/staff/opinions/{opinion.id}/themes", data={
+        "theme": [number], "quote": [number]})
+    assert response.status_code in (302, 303)
+    assert set(db.session.scalars(sa.select(OpinionTheme.opinion_id))) == set()
+
+
 def test_a_taken_theme_name_comes_back_on_the_form(client, login, staff, make_action):
     action = make_action()
     themes.create_theme(staff, "Fietsen", None, action=action)

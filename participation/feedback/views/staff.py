@@ -27,6 +27,7 @@ from participation.accounts.models import Role
 from participation.audit.services import record as audit
 from participation.core.formats import format_date
 from participation.core.forms import put_form_error
+from participation.core.pagination import id_from, ids_from, page_number
 from participation.core.pdf import PdfUnavailable, html_to_pdf
 from participation.extensions import db
 from participation.feedback import (
@@ -247,7 +248,7 @@ def _coding_filter() -> themes.CodingFilter:
     stance = args.get("stance", "")
     status = args.get("status", "")
     return themes.CodingFilter(
-        theme=int(theme) if theme.isdigit() else None,
+        theme=id_from(theme),
         uncoded=args.get("uncoded") == "1",
         stance=stance if stance in {s.value for s in Stance} else None,
         status=status if status in {s.value for s in OpinionStatus} else None,
@@ -270,7 +271,7 @@ def _render_coding(action: PolicyAction, theme_form: ThemeForm | None = None,
         coding_form = CodingForm(formdata=None)
     coding_form.theme.choices = [SelectChoice("", _("Choose a theme"))] + [
         SelectChoice(str(t.id), t.t("name")) for t in usable]
-    page = themes.coding_page(action, flt, page=request.args.get("page", 1, type=int))
+    page = themes.coding_page(action, flt, page=page_number(request.args))
     return render_template(
         "feedback/coding.html", action=action, themes=usable, counts=counts, flt=flt,
         filter_args=_filter_args(flt), opinions=page,
@@ -319,7 +320,7 @@ def code_opinions(code: str):
             chosen = themes.matching_opinions(action, _coding_filter())
         else:
             chosen = themes.opinions_by_ids(
-                action, [i for i in request.form.getlist("opinion") if i.isdigit()])
+                action, ids_from(request.form.getlist("opinion")))
         if not chosen:
             form.scope.errors = [*form.scope.errors, _("Tick at least one opinion.")]
         else:
@@ -355,8 +356,8 @@ def code_opinion(opinion_id: int):
     if request.method == "POST":
         if not form.validate():
             abort(400)
-        ids = [int(i) for i in request.form.getlist("theme") if i.isdigit()]
-        quotes = [int(i) for i in request.form.getlist("quote") if i.isdigit()]
+        ids = ids_from(request.form.getlist("theme"))
+        quotes = ids_from(request.form.getlist("quote"))
         try:
             themes.set_opinion_themes(current_user, opinion, ids, quotes)
         except FeedbackError as failure:
