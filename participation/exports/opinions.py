@@ -305,10 +305,10 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         sa.select(plain(event.slug).label("slug"),
                   text(sql_pick(event, "title", language)).label("title"))
         .where(event.id == Opinion.event_id), "event_cells")
-    author = sa.orm.aliased(User, name="cell_author")
+    # The pseudonym is made from the opinion's own author id: no need to read the users.
     authors = copy.per_key(
-        sa.select(copy.pseudonym_cell(author.id, salt, None).label("pseudonym"))
-        .where(author.id == Opinion.user_id), "author_cells")
+        sa.select(copy.pseudonym_cell(Opinion.user_id, salt, None).label("pseudonym"))
+        .correlate(Opinion), "author_cells")
     themes = _themes_per_opinion(language)
     theme_cells = copy.computed_once(sa.select(
         themes.c.opinion_id, text(themes.c.names).label("names")), "theme_cells")
