@@ -14,7 +14,7 @@ from participation.accounts.views import admin as accounts_admin
 from participation.accounts.views import public as accounts_public
 from participation.api.views import public as api_public
 from participation.cli import register_cli
-from participation.core import errors, forms, limits, page_cache, security, templating
+from participation.core import errors, forms, limits, page_cache, security, templating, urls
 from participation.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from participation.core.views import public as core_public
 from participation.database import engine_options
@@ -107,6 +107,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     forms.guard_form_input()
     security.install(app)
 
+    # Before any route is added: a route's numbers are ones a row's id can be.
+    app.url_map.converters["int"] = urls.RowIdConverter
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
 

@@ -17,3 +17,13 @@ def is_single_line(text: str | None) -> bool:
 def one_line(text: str | None) -> str:
     """Return ``text`` with every unsafe character replaced by a space (for mail headers)."""
     return " ".join(UNSAFE_IN_LINE.sub(" ", text or "").split())
+
+
+#: Characters a spreadsheet reads as the start of a formula: at the start of a cell, or right
+#: after a character some spreadsheet splits cells on (``exports.cells`` neutralises them).
+FORMULA_CHARACTERS = "=+-@"
+#: Characters that start a hidden formula, at the start of a cell only.
+FORMULA_ONLY_AT_START = "\t\r"
+#: Characters some spreadsheet may split cells on (a Belgian Excel splits a comma-separated
+#: file on ";", whatever the quotes say).
+CELL_SEPARATORS = ",;\t\r\n"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-#: A cell starting with one of these is read as a formula (or a hidden one) by spreadsheets.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from participation.core.text import CELL_SEPARATORS, FORMULA_CHARACTERS, FORMULA_ONLY_AT_START
 
-#: A formula start right after a character some spreadsheet may split cells on (a Belgian
-#: Excel splits a comma-separated file on ";", whatever the quotes say).
-_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n])([=+\-@])")
+#: A cell starting with one of these is read as a formula (or a hidden one) by spreadsheets.
+FORMULA_PREFIXES = tuple(FORMULA_CHARACTERS + FORMULA_ONLY_AT_START)
+
+#: A formula start right after a character some spreadsheet may split cells on.
+_FORMULA_AFTER_SEPARATOR = re.compile(
+    f"([{re.escape(CELL_SEPARATORS)}])([{re.escape(FORMULA_CHARACTERS)}])")
 
 
 def neutralise_cell(value):

@@ -13,12 +13,18 @@ from collections.abc import Iterable, Iterator
 
 import sqlalchemy as sa
 
+from participation.core.text import CELL_SEPARATORS, FORMULA_CHARACTERS
 from participation.exports.cells import FORMULA_PREFIXES
 from participation.extensions import db
 
+
+def _bracket(chars: str) -> str:
+    """A PostgreSQL bracket expression of these characters (a hyphen last: literal there)."""
+    return "[" + chars.replace("-", "") + ("-" if "-" in chars else "") + "]"
+
+
 #: ``cells._FORMULA_AFTER_SEPARATOR`` as a PostgreSQL regular expression (real tab, CR, LF).
-_AFTER_SEPARATOR = "([,;\t\r\n])([=+@-])"
-_FORMULA_AFTER_SEPARATOR = "=+@-"
+_AFTER_SEPARATOR = f"({_bracket(CELL_SEPARATORS)})({_bracket(FORMULA_CHARACTERS)})"
 
 
 def available() -> bool:
@@ -36,7 +42,7 @@ def text_cell(expression) -> sa.ColumnElement:
     # Looking for the formula characters byte by byte first is much cheaper than the regular
     # expression, which only runs on a text that holds one of them.
     holds_formula_start = sa.or_(*[sa.func.strpos(text, char) > 0
-                                   for char in _FORMULA_AFTER_SEPARATOR])
+                                   for char in FORMULA_CHARACTERS])
     return sa.case(
         (text.is_(None), ""),
         (holds_formula_start,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from participation.accounts.models import AgeBand
 from participation.core.page_cache import old_and_new
+from participation.core.text import FORMULA_CHARACTERS, FORMULA_ONLY_AT_START
 from participation.database import flag, utcnow, value_enum
 from participation.extensions import db
 from participation.localized import Bilingual
@@ -37,11 +38,8 @@ class OpinionStatus(enum.StrEnum):
     HIDDEN = "hidden"
 
 
-#: Characters a spreadsheet may take for the start of a formula, and characters that start
-#: a hidden one (``exports.cells`` neutralises them; a test holds the two to the same set).
-FORMULA_CHARACTERS = "=+-@"
-FORMULA_ONLY_AT_START = "\t\r"
-#: ``Opinion.body_may_be_formula`` in SQL both databases compute (LIKE and substr).
+#: ``Opinion.body_may_be_formula`` in SQL both databases compute (LIKE and substr): a
+#: formula character anywhere, or a hidden formula's at the start (``core.text``).
 BODY_MAY_BE_FORMULA = " OR ".join(
     [f"body LIKE '%{char}%'" for char in FORMULA_CHARACTERS]
     + ["substr(body, 1, 1) IN ({})".format(", ".join(f"'{c}'" for c in FORMULA_ONLY_AT_START))]

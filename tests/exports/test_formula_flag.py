@@ -3,14 +3,12 @@ PostgreSQL neutralise only those, so a text left unflagged must need nothing."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
+from participation.core.text import FORMULA_CHARACTERS, FORMULA_ONLY_AT_START
 from participation.exports import cells
 from participation.extensions import db
-from participation.feedback import models
 from participation.feedback.models import Opinion
 
 TEXTS = [
@@ -32,24 +30,14 @@ TEXTS = [
 ]
 
 
-def test_the_formula_characters_are_the_ones_exports_neutralise():
-    # The flag's characters are the neutralisation's: a start character or one that may
-    # follow a separator, and the hidden starts (tab, carriage return) only at the start.
-    assert set(models.FORMULA_CHARACTERS) | set(models.FORMULA_ONLY_AT_START) == \
-        set(cells.FORMULA_PREFIXES)
-    after_separator = re.search(r"\(\[[^\]]*\]\)\(\[([^\]]*)\]\)",
-                                cells._FORMULA_AFTER_SEPARATOR.pattern).group(1)
-    assert set(after_separator.replace("\\", "")) == set(models.FORMULA_CHARACTERS)
-
-
 def _flag(opinion_id: int) -> bool:
     return bool(db.session.scalar(
         sa.select(Opinion.body_may_be_formula).where(Opinion.id == opinion_id)))
 
 
 def _expected(text: str) -> bool:
-    return any(char in text for char in models.FORMULA_CHARACTERS) or \
-        text[:1] in tuple(models.FORMULA_ONLY_AT_START)
+    return any(char in text for char in FORMULA_CHARACTERS) or \
+        text[:1] in tuple(FORMULA_ONLY_AT_START)
 
 
 @pytest.mark.parametrize("text", TEXTS)
