@@ -44,21 +44,30 @@ def _payload(channel: str, words: set[str]) -> str:
     return payload
 
 
+def take(session: Session) -> list[tuple[str, str]]:
+    """What is pending, as (channel, payload), for a statement about to be sent (for
+    ``core.writes``: the ``pg_notify`` calls ride along with its writes); no longer pending
+    afterwards. Notifications are delivered only on commit, wherever in the transaction they
+    were sent."""
+    gathered = session.info.pop(_KEY, None) or {}
+    return [(channel, _payload(channel, words)) for channel, words in sorted(gathered.items())]
+
+
 @sa.event.listens_for(Session, "before_commit")
 def _send(session: Session) -> None:
     if session.info.get(_KEY) is None and not (session.new or session.dirty or session.deleted):
         return
     session.flush()  # what is still pending adds its own (the page cache's tags)
-    gathered = session.info.pop(_KEY, None)
-    if not gathered:
+    if not session.info.get(_KEY):
         return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
+        session.info.pop(_KEY, None)
         return
     calls, params = [], {}
-    for i, (channel, words) in enumerate(sorted(gathered.items())):
+    for i, (channel, payload) in enumerate(take(session)):
         calls.append(f"pg_notify(:c{i}, :p{i})")
-        params[f"c{i}"], params[f"p{i}"] = channel, _payload(channel, words)
+        params[f"c{i}"], params[f"p{i}"] = channel, payload
     connection.execute(sa.text("SELECT " + ", ".join(calls)), params)
 
 

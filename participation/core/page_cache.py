@@ -606,6 +606,17 @@ def _mark_changed(session: Session, tags: set[str]) -> None:
     notify.on_commit(session, CHANNEL, new)
 
 
+def note_written(session: Session, inserted: Iterable[Any] = (),
+                 updated: Iterable[tuple[Any, set[str]]] = ()) -> None:
+    """Writes made without a flush (``core.writes``): what they change, as a flush would tell."""
+    tags: set[str] = set()
+    for obj in inserted:
+        tags |= change_tags(obj, None)
+    for obj, columns in updated:
+        tags |= change_tags(obj, columns)
+    _mark_changed(session, tags)
+
+
 @sa.event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, flush_context) -> None:
     _mark_changed(session, _session_tags(session))

@@ -108,7 +108,8 @@ def _written(kind: str, subject, locale: str, context: dict, attachments) -> dic
             "attachments": _encode(attachments)}
 
 
-def _add(message: OutboxMessage) -> OutboxMessage:
+def add_to_outbox(message: OutboxMessage) -> OutboxMessage:
+    """Add a mail (written, or unwritten from ``unwritten``) to the outbox, in this transaction."""
     db.session.add(message)
     db.session.flush()
     # Wakes the listening workers when (and only if) this transaction commits, sent with the
@@ -132,7 +133,7 @@ def queue_mail(
     The worker delivers it once the surrounding transaction commits (on PostgreSQL the
     commit wakes it at once through ``NOTIFY``); if it rolls back, the mail is never sent.
     """
-    return _add(OutboxMessage(
+    return add_to_outbox(OutboxMessage(
         kind=kind,
         recipient=recipient,
         headers=headers or None,
@@ -148,10 +149,16 @@ def queue_unwritten(kind: str, recipient: str, builder: str, **recipe) -> Outbox
     with the attachments it would have had; ``recipe`` must be JSON (ids, not objects). The
     commit wakes the workers as ``queue_mail``'s does.
     """
+    return add_to_outbox(unwritten(kind, recipient, builder, **recipe))
+
+
+def unwritten(kind: str, recipient: str, builder: str, **recipe) -> OutboxMessage:
+    """The outbox row ``queue_unwritten`` adds, for a caller that inserts it itself in this
+    transaction (``core.writes.write_at_once``); the commit wakes the workers all the same."""
     if builder not in WRITERS:
         raise ValueError(f"no writer registered for {builder!r}")
-    return _add(OutboxMessage(kind=kind, recipient=recipient,
-                              render={"builder": builder, **recipe}))
+    notify.on_commit(db.session(), OUTBOX_CHANNEL)
+    return OutboxMessage(kind=kind, recipient=recipient, render={"builder": builder, **recipe})
 
 
 def _write_fields(message: OutboxMessage) -> dict:

@@ -27,8 +27,9 @@ from participation.mail.services import (
     Attachment,
     CannotWrite,
     MailDraft,
+    add_to_outbox,
     public_url,
-    queue_unwritten,
+    unwritten,
 )
 from participation.registrations.links import manage_url
 from participation.registrations.models import Registration
@@ -110,17 +111,31 @@ def _title(registration: Registration) -> str:
     return registration.event.t("title", registration.locale)
 
 
-def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
-    """Queue the mail unwritten; ``args`` (JSON) go to its template when it is written.
+def _unsent(kind: str, registration: Registration, **args) -> OutboxMessage:
+    """The mail, unwritten and not yet added; ``args`` (JSON) go to its template when it is
+    written.
 
-    A registration not yet flushed is named by its event and check-in code (unique at the
-    event), so that it and its mail go to the database in one flush.
+    A registration not yet in the database is named by its event and check-in code (unique
+    at the event), so that it and its mail can be written together.
     """
     if registration.id is None:
         named = {"event_id": registration.event_id, "code": registration.code}
     else:
         named = {"registration_id": registration.id}
-    return queue_unwritten(kind, registration.email, BUILDER, **named, args=args)
+    return unwritten(kind, registration.email, BUILDER, **named, args=args)
+
+
+def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
+    """Queue the mail unwritten (see ``_unsent``)."""
+    return add_to_outbox(_unsent(kind, registration, **args))
+
+
+def first_mail(registration: Registration, position: int | None) -> OutboxMessage:
+    """A new registration's mail (its place, or its ``position`` in line), not yet added:
+    ``services.register`` writes it with the registration, in one statement."""
+    if position is None:
+        return _unsent("registration_confirmed", registration)
+    return _unsent("registration_waiting", registration, position=position)
 
 
 def _registration_of(message: OutboxMessage) -> Registration:

@@ -30,12 +30,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.core import snapshots
 from participation.core.i18n import BRUSSELS, brussels_day_start, supported_language
 from participation.core.mailbox import client_network, mailbox
 from participation.core.page_cache import memo
 from participation.core.text import is_single_line
+from participation.core.writes import write_at_once
 from participation.database import begin_write, utcnow
 from participation.events import services as event_services
 from participation.events import signals as event_signals
@@ -231,6 +233,12 @@ def _under_lock(event_id: int, email: str | None, code: str) -> tuple[int | None
     existing_id, code_taken, waiting = db.session.execute(
         _UNDER_LOCK, {"event_id": event_id, "email": email, "code": code}).one()
     return existing_id, bool(code_taken), waiting
+
+
+def _waiting_registrations(event_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITING))
 
 
 def _draw_code() -> str:
@@ -437,30 +445,25 @@ def register(
     registration.confirmed_at = arrived if has_place else None
     registration.checked_in_at = arrived if source == RegistrationSource.WALK_IN else None
     registration.confirm_by = confirm_by
-    registration.event = event
-    registration.answers = answer_rows
-    db.session.add(registration)
     position = None
-    if has_place:
-        event.confirmed_count += registration.places
-    else:
-        event.waiting_count += registration.places
-    _counts_changed(event)
     if not has_place:
         # Under the lock, the newest registration is last in line.
-        if waiting_before is None:
-            db.session.flush()
-            position = waiting_list_position(registration)
-        else:
-            position = waiting_before + 1
-    # The mail is queued in the same flush as the registration (it names the registration
-    # by event and code until it has an id).
+        position = (waiting_before if waiting_before is not None
+                    else _waiting_registrations(event.id)) + 1
+    # The registration, its mail (naming it by event and code until it has an id) and the
+    # event's counters in one statement: the lock is held for one round trip, not a flush.
+    new = [registration]
     if email and source != RegistrationSource.WALK_IN:
-        if has_place:
-            mails.registration_confirmed(registration)
-        else:
-            mails.waiting_list_notice(registration, position)
-    db.session.flush()
+        new.append(mails.first_mail(registration, position))
+    counter = "confirmed_count" if has_place else "waiting_count"
+    write_at_once(db.session(), new, changed=[(event, {
+        counter: getattr(event, counter) + registration.places,
+        "updated_at": event.updated_at,  # a new sign-up is not an edit (see _counts_changed)
+    })])
+    set_committed_value(registration, "event", event)
+    if answer_rows:
+        registration.answers = answer_rows
+        db.session.flush()
     return RegistrationResult(registration, True, position)
 
 
