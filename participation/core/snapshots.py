@@ -9,10 +9,13 @@ been loaded: relationships then load lazily as usual, and changes are saved as u
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.extensions import db
 
@@ -49,6 +52,20 @@ def materialise(model: type[T], values: dict[str, Any], **related: Any) -> T:
                 db.session.add(instance)
     db.session.add(obj)
     return obj
+
+
+def refresh(obj: Any, row: Mapping[str, Any]) -> None:
+    """Set columns read afresh (``row``: by column name) on an instance as a load does:
+    committed values, no history, what was expired loaded again."""
+    attributes = _attribute_names(sa.inspect(obj).mapper)
+    for column, value in row.items():
+        set_committed_value(obj, attributes[column], value)
+
+
+@functools.cache
+def _attribute_names(mapper) -> dict[str, str]:
+    """Column name -> attribute name, per model."""
+    return {prop.columns[0].key: prop.key for prop in mapper.column_attrs}
 
 
 def build(model: type[T], values: dict[str, Any]) -> T:

@@ -4,7 +4,9 @@ reaches a visitor. PostgreSQL behind a TCP proxy process that the tests kill and
 from __future__ import annotations
 
 import logging
+import time
 
+import psycopg
 import pytest
 from flask import g
 
@@ -40,6 +42,29 @@ def test_the_first_request_after_connections_were_dropped_succeeds(
     pg_proxy.kill()  # every pooled connection is now dead
     pg_proxy.start()
     assert get(client, event_path).status_code == 200
+
+
+def test_a_connection_the_server_ended_is_replaced_before_use_without_a_ping(
+    client, pg_proxy, event_path
+):
+    # Two connections in the pool, both ended by PostgreSQL itself while idle (as a restart
+    # or an administrator does): the next requests get new ones, and no request pays a
+    # "SELECT 1" round trip to find out (the pool looks at the socket instead).
+    first, second = db.engine.connect(), db.engine.connect()
+    pids = [c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in (first, second)]
+    first.close()
+    second.close()
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        for pid in pids:
+            # Waits until the server process has gone; the proxy passes the end on at once.
+            admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    time.sleep(0.2)  # they sat in the pool a moment: nothing in between tells them apart
+    for _ in range(3):
+        assert get(client, event_path).status_code == 200
+    assert not db.engine.pool._pre_ping
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() not in pids
 
 
 def test_during_an_outage_pages_answer_503_in_the_visitors_language_with_one_log_line(
