@@ -72,6 +72,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         static_folder="../static",
         instance_relative_config=True,
     )
+    app.jinja_environment = templating.Environment  # before the environment is first made
     if isinstance(config, dict):
         app.config.from_object(CONFIGS["testing"])
         app.config.update(config)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import datetime
 from functools import lru_cache
 
 import nh3
 from flask import Flask, request, url_for
+from flask.templating import Environment as FlaskEnvironment
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -131,6 +133,26 @@ def _format(formatter, value, fmt: str) -> str:
 @lru_cache(maxsize=4096)
 def _formatted(formatter, locale: str, timezone: str, value, fmt: str) -> str:
     return formatter(value, fmt)
+
+
+class _TemplateGlobals(ChainMap):
+    """A template's globals whose ``keys()`` is a real set.
+
+    Every ``{% from "..." import ... %}`` runs ``ctx.globals_keys - template.globals.keys()``
+    while the page renders; against a ``ChainMap``'s key view that is a Python loop over every
+    global (about 5% of a signed-in page, with three to six imports a page), against a set it
+    is one C operation. The answer is the same: the keys of every map, as the view gives.
+    """
+
+    def keys(self):  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment with :class:`_TemplateGlobals`."""
+
+    def make_globals(self, d):
+        return _TemplateGlobals(d or {}, self.globals)
 
 
 def register(app: Flask) -> None:
