@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--registrations", type=int, default=300,
                         help="sign-ups posted for the event with 100 places")
     parser.add_argument("--registration-concurrency", type=int, default=32)
-    parser.add_argument("--registration-runs", type=int, default=3,
+    parser.add_argument("--registration-runs", type=int, default=5,
                         help="runs of the contention test; the median counts")
     parser.add_argument("--stream-rate", type=float, default=50,
                         help="registrations a second on other events while the kept list is "
