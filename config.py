@@ -135,6 +135,8 @@ class Config:
     #: Longest a kept page is served: pages depend on the clock (events end, registration closes).
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 10)
     PAGE_CACHE_MAX_ENTRIES = _int("PAGE_CACHE_MAX_ENTRIES", 500)
+    #: Pages kept for visitors with a session, per process (about 50 kB each).
+    PAGE_CACHE_PERSONAL_MAX_ENTRIES = _int("PAGE_CACHE_PERSONAL_MAX_ENTRIES", 200)
     #: Follow other processes' changes through PostgreSQL LISTEN/NOTIFY.
     PAGE_CACHE_LISTEN = True
     #: Nothing is served from the cache once its LISTEN connection has been silent this long.

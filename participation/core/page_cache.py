@@ -88,6 +88,19 @@ class Entry:
     deps: frozenset[str] = frozenset({ALL})
 
 
+@dataclass
+class KeptPage:
+    """A page kept for the visitors with one session state (see :func:`cached_page`)."""
+
+    #: The page as rendered, the visitor's CSRF token replaced by ``_CSRF_MARK``.
+    html: str
+    status: int
+    headers: list[tuple[str, str]]
+    version: int
+    expires: float
+    deps: frozenset[str]
+
+
 class PageCache:
     """The pages of one app in one process, and the content version they were made at."""
 
@@ -98,6 +111,10 @@ class PageCache:
         self.version = 0
         self.listening = False
         self._entries: OrderedDict[Any, Entry] = OrderedDict()
+        #: Pages kept for a visitor with a session (see :func:`cached_page`), apart from the
+        #: anonymous ones so that many signed-in people never push those out.
+        self._personal: OrderedDict[Any, KeptPage] = OrderedDict()
+        self.personal_max_entries = int(app.config.get("PAGE_CACHE_PERSONAL_MAX_ENTRIES", 200))
         #: name -> (version built at, expiry, value, deps)
         self._memos: dict[Any, tuple[int, float, Any, frozenset[str]]] = {}
         #: (version, tags) of the latest invalidations, oldest first.
@@ -132,10 +149,13 @@ class PageCache:
             self._history.append((self.version, tags))
             if ALL in tags:
                 self._entries.clear()
+                self._personal.clear()
                 self._memos.clear()
                 return
             for key in [k for k, e in self._entries.items() if _touches(e.deps, tags)]:
                 del self._entries[key]
+            for key in [k for k, e in self._personal.items() if _touches(e.deps, tags)]:
+                del self._personal[key]
             for key in [k for k, m in self._memos.items() if _touches(m[3], tags)]:
                 del self._memos[key]
 
@@ -283,6 +303,21 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    def get_personal(self, key) -> KeptPage | None:
+        entry = self._personal.get(key)
+        if entry is None or entry.expires < time.monotonic():
+            return None
+        return entry
+
+    def put_personal(self, key, entry: KeptPage) -> None:
+        with self._lock:
+            if not self.still_fresh(entry.version, entry.deps):
+                return
+            self._personal[key] = entry
+            self._personal.move_to_end(key)
+            while len(self._personal) > self.personal_max_entries:
+                self._personal.popitem(last=False)
 
     @property
     def follows_every_process(self) -> bool:
@@ -529,12 +564,33 @@ def cached_page(view: Callable) -> Callable:
     """Give the page an ETag (304 when unchanged) and let the page cache keep it.
 
     The page is kept only when it is the same for every visitor without a session in
-    that language: status 200, the session untouched, no cookie set.
+    that language: status 200, the session untouched, no cookie set. A visitor with a
+    session (signed in, or holding a CSRF token) gets the page kept for exactly their session
+    state (:func:`_kept_page_key`), with their own CSRF token put in: the view does not run.
     """
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
+        kept = _kept_page_key()
+        if kept is None:
+            response = make_response(view(*args, **kwargs))
+        else:
+            cache, key = kept
+            entry = cache.get_personal(key)
+            if entry is not None:
+                html = entry.html
+                if _CSRF_MARK in html:
+                    html = html.replace(_CSRF_MARK, generate_csrf())
+                response = current_app.response_class(html, entry.status, entry.headers)
+            else:
+                version = cache.version
+                recording = cache.start_recording()
+                try:
+                    cache.declare(_person_tags())
+                    response = make_response(view(*args, **kwargs))
+                finally:
+                    deps = cache.stop_recording(recording)
+                _keep_page(cache, key, response, version, deps)
         if (
             response.status_code != 200
             or response.is_streamed
@@ -555,6 +611,82 @@ def cached_page(view: Callable) -> Callable:
         return response
 
     return wrapper
+
+
+def _kept_page_key() -> tuple[PageCache, tuple] | None:
+    """Where a page may be kept for a visitor with a session: the cache, and the key.
+
+    Only where every process's commits reach this one (a person's own state may not lag
+    what they just did in another worker, as for :func:`personal_memo`), for GET requests
+    with cookies (without, the middleware keeps pages). The key holds everything a page may
+    differ by besides content: the address, the languages the browser asks for, everything in
+    the session but the CSRF token (who is signed in, their chosen language, flashed
+    messages, a pending form) and the other cookies. What the page read while it was
+    rendered (content, the person's memos and account: ``user:<id>``, which also holds their
+    language and their sign-out when the password changes) drops it, as any kept page.
+
+    A session Flask-Login would change (seen from another address or browser than it was made
+    on and not yet marked as not fresh, or to be restored from a remember-me cookie) gets no
+    kept page: the view runs and Flask-Login decides as on every request.
+    """
+    cache = current_app.extensions.get("page_cache")
+    if (
+        cache is None
+        or request.method != "GET"
+        or not request.cookies
+        or "HTTP_AUTHORIZATION" in request.environ
+        or not cache.follows_every_process
+        or not cache.usable()
+    ):
+        return None
+    manager = getattr(current_app, "login_manager", None)
+    identify = getattr(manager, "_session_identifier_generator", None)
+    if manager is None or identify is None:
+        return None
+    mode = current_app.config.get("SESSION_PROTECTION", manager.session_protection)
+    if session and mode in ("basic", "strong") and session.get("_id") != identify():
+        # Flask-Login's basic protection only marks such a session as not fresh (once);
+        # the strong one signs it out.
+        if (mode == "strong" and not session.permanent) or session.get("_fresh") is not False:
+            return None
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if "_user_id" not in session and remember in request.cookies:
+        return None
+    session_cookie = current_app.config["SESSION_COOKIE_NAME"]
+    return cache, (
+        request.scheme, request.host, request.script_root, request.path,
+        request.query_string, request.headers.get("Accept-Language", ""),
+        repr(sorted((k, v) for k, v in session.items() if k != "csrf_token")),
+        repr(sorted((k, v) for k, v in request.cookies.items() if k != session_cookie)),
+    )
+
+
+def _person_tags() -> tuple[str, ...]:
+    """The signed-in person's account tag, declared for their kept page: the account may
+    have been loaded before the page's recording began (the language is chosen first)."""
+    user_id = str(session.get("_user_id") or "").partition(":")[0]
+    return (f"user:{user_id}",) if user_id.isdigit() else ()
+
+
+def _keep_page(cache: PageCache, key: tuple, response: Response, version: int,
+               deps: frozenset[str]) -> None:
+    if (
+        response.status_code != 200
+        or response.is_streamed
+        or session.modified  # a flashed message shown, a token made: not the same next time
+        or "Set-Cookie" in response.headers
+    ):
+        return
+    html = response.get_data(as_text=True)
+    token = g.get("csrf_token")
+    cache.put_personal(key, KeptPage(
+        html=html.replace(token, _CSRF_MARK) if token else html,
+        status=response.status_code,
+        headers=[(k, v) for k, v in response.headers.items() if k.lower() != "content-length"],
+        version=version,
+        expires=time.monotonic() + cache.seconds,
+        deps=deps,
+    ))
 
 
 # Content changes: mark the transaction, notify on PostgreSQL, bump after the commit. ------
