@@ -242,7 +242,8 @@ _UNDER_LOCK = sa.text(
 
 def _under_lock(event_id: int, email: str | None, code: str) -> tuple[int | None, bool, int]:
     """See ``_UNDER_LOCK`` (no address: no registration of it)."""
-    existing_id, code_taken, waiting = db.session.execute(
+    # On the session's connection, not through the ORM: a plain statement needs none of it.
+    existing_id, code_taken, waiting = db.session.connection().execute(
         _UNDER_LOCK, {"event_id": event_id, "email": email, "code": code}).one()
     return existing_id, bool(code_taken), waiting
 
