@@ -182,11 +182,15 @@ def _filtered_opinions(flt: OpinionFilter) -> sa.Select:
     (a foreign key that cannot be NULL), and without the joins the small groups are
     counted from an index alone (``ix_opinions_postcode_people``).
     """
-    query = sa.select(Opinion.id).select_from(Opinion)
+    return _filtered(_joined_for(sa.select(Opinion.id).select_from(Opinion), flt), flt)
+
+
+def _joined_for(query: sa.Select, flt: OpinionFilter) -> sa.Select:
+    """The opinions query joined to their actions and priorities when the filter names one."""
     if flt.priority or flt.action:
         query = (query.join(PolicyAction, PolicyAction.id == Opinion.action_id)
                  .join(Priority, Priority.id == PolicyAction.priority_id))
-    return _filtered(query, flt)
+    return query
 
 
 def _small(flt: OpinionFilter, personal: bool) -> tuple[set, set]:
@@ -296,9 +300,15 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
     # event, a pseudonym once per author, and the opinions read in the order of their key
     # (no sort of the finished rows). Plain joins to subqueries made the planner hash them
     # and sort every exported row on disk.
+    # The action's code, title and priority in one subquery: two joins fewer on every row
+    # (a seventh of the query).
     action = sa.orm.aliased(PolicyAction, name="cell_action")
+    priority = sa.orm.aliased(Priority, name="cell_priority")
     actions = copy.per_key(
-        sa.select(text(sql_pick(action, "title", language)).label("title"))
+        sa.select(plain(action.code).label("code"),
+                  text(sql_pick(action, "title", language)).label("title"),
+                  plain(priority.slug).label("priority"))
+        .join_from(action, priority, priority.id == action.priority_id)
         .where(action.id == Opinion.action_id), "action_cells")
     event = sa.orm.aliased(Event, name="cell_event")
     events = copy.per_key(
@@ -332,9 +342,9 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         return markup_free(moment) if style == "xlsx" else or_nothing(moment)
 
     cells = {
-        "action_code": plain(PolicyAction.code),
+        "action_code": actions.c.code,
         "action_title": actions.c.title,
-        "priority": plain(Priority.slug),
+        "priority": actions.c.priority,
         "event": or_nothing(events.c.slug),
         "event_title": or_nothing(events.c.title),
         "stance": markup_free(Opinion.stance),
@@ -353,10 +363,7 @@ def _opinion_cells(flt: OpinionFilter, personal: bool, language: str, salt: str,
         "author_email": text(User.email),
     }
     source = (
-        sa.select(Opinion.id)
-        .select_from(Opinion)
-        .join(PolicyAction, PolicyAction.id == Opinion.action_id)
-        .join(Priority, Priority.id == PolicyAction.priority_id)
+        _joined_for(sa.select(Opinion.id).select_from(Opinion), flt)
         .join(actions, sa.true())
         .outerjoin(events, sa.true())
         .outerjoin(authors, sa.true())
