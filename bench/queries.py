@@ -66,11 +66,17 @@ def statements_per_page(database_url: str, paths: dict[str, str]) -> dict[str, d
     return results
 
 
+#: The browser the signed-in resident uses: the session is made for it (Flask-Login keeps a
+#: hash of the address and the browser in the session), and the load generators send it.
+BROWSER = "participation-bench/1"
+
+
 def signed_in_cookie(database_url: str, secret_key: str) -> str | None:
     """A session cookie of a verified resident, as the served app (same secret) accepts it.
 
     Built with the platform's own sign-in (Flask-Login) and session interface, so it carries
-    whatever the app puts in a session (user id, session version).
+    whatever the app puts in a session (user id, session version), for requests from
+    127.0.0.1 with the ``BROWSER`` user agent, as if that browser had signed in.
     """
     from flask import session
     from flask_login import login_user
@@ -84,7 +90,9 @@ def signed_in_cookie(database_url: str, secret_key: str) -> str | None:
                                  .order_by(User.id).limit(1))
         if user is None:
             return None
-        with app.test_request_context("/", base_url="https://localhost"):
+        with app.test_request_context("/", base_url="https://localhost",
+                                      environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                                      headers={"User-Agent": BROWSER}):
             login_user(user)
             response = app.response_class()
             app.session_interface.save_session(app, session, response)

@@ -115,13 +115,15 @@ def main(argv: list[str] | None = None) -> dict:
             targets["event_page_304"] = (app.base_url + paths["event_page"],
                                          {"If-None-Match": etag})
         # Issue 16: what a signed-in resident sees (a session cookie: the page cache cannot
-        # answer, the app renders around its kept fragments).
+        # answer before Flask; the page kept for their session, or rendered around the kept
+        # fragments), from the browser their session was made for.
         cookie = queries.signed_in_cookie(url, env["SECRET_KEY"])
         if cookie:
             for name in report.SIGNED_IN_PAGES:
                 if name in paths:
-                    targets[f"{name}_signed_in"] = (app.base_url + paths[name],
-                                                    {"Cookie": cookie})
+                    targets[f"{name}_signed_in"] = (
+                        app.base_url + paths[name],
+                        {"Cookie": cookie, "User-Agent": queries.BROWSER})
         if not args.skip_uncached:
             uncached = stack.enter_context(
                 Server(APP_SPEC, settings, env=env_uncached, probe="/healthz"))

@@ -116,6 +116,9 @@ def lock_event(event: Event) -> Event:
     """
     session = db.session()
     begin_write(session)
+    # What the caller changed first (an edit that also raises the capacity) is written
+    # before the row is read: a plain statement does not flush as an ORM query does.
+    session.flush()
     on_postgresql = session.get_bind().dialect.name == "postgresql"
     row = session.connection().execute(
         _EVENT_ROW[on_postgresql], {"event_id": event.id}).mappings().one_or_none()
