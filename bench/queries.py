@@ -75,11 +75,13 @@ def signed_in_cookie(database_url: str, secret_key: str) -> str | None:
     """A session cookie of a verified resident, as the served app (same secret) accepts it.
 
     Built with the platform's own sign-in (Flask-Login) and session interface, so it carries
-    whatever the app puts in a session (user id, session version), for requests from
-    127.0.0.1 with the ``BROWSER`` user agent, as if that browser had signed in.
+    whatever the app puts in a session (user id, session version, the CSRF token the sign-in
+    form made), for requests from 127.0.0.1 with the ``BROWSER`` user agent, as if that
+    browser had signed in.
     """
     from flask import session
     from flask_login import login_user
+    from flask_wtf.csrf import generate_csrf
 
     from participation.accounts.models import User
     from participation.extensions import db
@@ -93,6 +95,9 @@ def signed_in_cookie(database_url: str, secret_key: str) -> str | None:
         with app.test_request_context("/", base_url="https://localhost",
                                       environ_base={"REMOTE_ADDR": "127.0.0.1"},
                                       headers={"User-Agent": BROWSER}):
+            # A browser that signed in holds a CSRF token in its session (the sign-in form
+            # made it); without one every page would make one and send a new cookie.
+            generate_csrf()
             login_user(user)
             response = app.response_class()
             app.session_interface.save_session(app, session, response)
