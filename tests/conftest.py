@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, request_started
+from flask import Flask, g, request_started, template_rendered
 from limits.storage import MemoryStorage
 
 from config import database_url as normalise_database_url
@@ -260,6 +260,19 @@ def make_event(app, make_topic):
         return event
 
     return make
+
+
+@pytest.fixture
+def templates_rendered(app):
+    """The names of the templates rendered while the fixture is in use."""
+    names: list[str] = []
+
+    def note(sender, template, context, **extra):
+        names.append(template.name)
+
+    template_rendered.connect(note, app)
+    yield names
+    template_rendered.disconnect(note, app)
 
 
 @pytest.fixture

@@ -290,34 +290,27 @@ class PageCache:
     # Storage ---------------------------------------------------------------------------
 
     def get(self, key) -> Entry | None:
-        entry = self._entries.get(key)
-        if entry is None or entry.expires < time.monotonic():
-            return None
-        return entry
+        return _unexpired(self._entries, key)
 
     def put(self, key, entry: Entry) -> None:
-        with self._lock:
-            if not self.still_fresh(entry.version, entry.deps):
-                return
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._store(self._entries, key, entry, self.max_entries)
 
     def get_personal(self, key) -> KeptPage | None:
-        entry = self._personal.get(key)
-        if entry is None or entry.expires < time.monotonic():
-            return None
-        return entry
+        return _unexpired(self._personal, key)
 
     def put_personal(self, key, entry: KeptPage) -> None:
+        self._store(self._personal, key, entry, self.personal_max_entries)
+
+    def _store(self, entries: OrderedDict, key, entry: Entry | KeptPage, limit: int) -> None:
+        """Keep ``entry`` unless what it shows changed while it was made; the least recently
+        kept go first beyond ``limit``."""
         with self._lock:
             if not self.still_fresh(entry.version, entry.deps):
                 return
-            self._personal[key] = entry
-            self._personal.move_to_end(key)
-            while len(self._personal) > self.personal_max_entries:
-                self._personal.popitem(last=False)
+            entries[key] = entry
+            entries.move_to_end(key)
+            while len(entries) > limit:
+                entries.popitem(last=False)
 
     @property
     def follows_every_process(self) -> bool:
@@ -351,6 +344,13 @@ class PageCache:
             if self.still_fresh(version, deps):
                 self._memos[name] = (version, time.monotonic() + self.seconds, value, deps)
         return value
+
+
+def _unexpired(entries: OrderedDict, key) -> Entry | KeptPage | None:
+    entry = entries.get(key)
+    if entry is None or entry.expires < time.monotonic():
+        return None
+    return entry
 
 
 def _touches(deps: frozenset[str], tags: frozenset[str]) -> bool:

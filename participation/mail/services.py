@@ -108,8 +108,7 @@ def _written(kind: str, subject, locale: str, context: dict, attachments) -> dic
             "attachments": _encode(attachments)}
 
 
-def add_to_outbox(message: OutboxMessage) -> OutboxMessage:
-    """Add a mail (written, or unwritten from ``unwritten``) to the outbox, in this transaction."""
+def _add(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     # Wakes the listening workers when (and only if) this transaction commits, sent with the
@@ -133,7 +132,7 @@ def queue_mail(
     The worker delivers it once the surrounding transaction commits (on PostgreSQL the
     commit wakes it at once through ``NOTIFY``); if it rolls back, the mail is never sent.
     """
-    return add_to_outbox(OutboxMessage(
+    return _add(OutboxMessage(
         kind=kind,
         recipient=recipient,
         headers=headers or None,
@@ -149,7 +148,7 @@ def queue_unwritten(kind: str, recipient: str, builder: str, **recipe) -> Outbox
     with the attachments it would have had; ``recipe`` must be JSON (ids, not objects). The
     commit wakes the workers as ``queue_mail``'s does.
     """
-    return add_to_outbox(unwritten(kind, recipient, builder, **recipe))
+    return _add(unwritten(kind, recipient, builder, **recipe))
 
 
 def unwritten(kind: str, recipient: str, builder: str, **recipe) -> OutboxMessage:

@@ -27,8 +27,8 @@ from participation.mail.services import (
     Attachment,
     CannotWrite,
     MailDraft,
-    add_to_outbox,
     public_url,
+    queue_unwritten,
     unwritten,
 )
 from participation.registrations.links import manage_url
@@ -111,31 +111,26 @@ def _title(registration: Registration) -> str:
     return registration.event.t("title", registration.locale)
 
 
-def _unsent(kind: str, registration: Registration, **args) -> OutboxMessage:
-    """The mail, unwritten and not yet added; ``args`` (JSON) go to its template when it is
-    written.
-
-    A registration not yet in the database is named by its event and check-in code (unique
-    at the event), so that it and its mail can be written together.
-    """
+def _named(registration: Registration) -> dict:
+    """How a mail's recipe names its registration: by id, or by its event and check-in code
+    (unique at the event) while it is not yet in the database, so that it and its mail can be
+    written together."""
     if registration.id is None:
-        named = {"event_id": registration.event_id, "code": registration.code}
-    else:
-        named = {"registration_id": registration.id}
-    return unwritten(kind, registration.email, BUILDER, **named, args=args)
+        return {"event_id": registration.event_id, "code": registration.code}
+    return {"registration_id": registration.id}
 
 
 def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
-    """Queue the mail unwritten (see ``_unsent``)."""
-    return add_to_outbox(_unsent(kind, registration, **args))
+    """Queue the mail unwritten; ``args`` (JSON) go to its template when it is written."""
+    return queue_unwritten(kind, registration.email, BUILDER, **_named(registration), args=args)
 
 
 def first_mail(registration: Registration, position: int | None) -> OutboxMessage:
     """A new registration's mail (its place, or its ``position`` in line), not yet added:
     ``services.register`` writes it with the registration, in one statement."""
-    if position is None:
-        return _unsent("registration_confirmed", registration)
-    return _unsent("registration_waiting", registration, position=position)
+    kind, args = (("registration_confirmed", {}) if position is None
+                  else ("registration_waiting", {"position": position}))
+    return unwritten(kind, registration.email, BUILDER, **_named(registration), args=args)
 
 
 def _registration_of(message: OutboxMessage) -> Registration:

@@ -251,12 +251,6 @@ def _under_lock(event_id: int, email: str | None, code: str) -> tuple[int | None
     return existing_id, bool(code_taken), waiting
 
 
-def _waiting_registrations(event_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITING))
-
-
 def _draw_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -464,8 +458,10 @@ def register(
     position = None
     if not has_place:
         # Under the lock, the newest registration is last in line.
-        position = (waiting_before if waiting_before is not None
-                    else _waiting_registrations(event.id)) + 1
+        if waiting_before is None:  # people were promoted above: count the line again
+            waiting_before = db.session.scalar(sa.select(sa.func.count()).select_from(
+                waiting_list(event.id).subquery()))
+        position = waiting_before + 1
     # The registration, its mail (naming it by event and code until it has an id) and the
     # event's counters in one statement: the lock is held for one round trip, not a flush.
     new = [registration]

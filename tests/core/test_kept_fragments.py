@@ -18,6 +18,7 @@ from participation.database import utcnow
 from participation.extensions import db
 from participation.registrations import services as registrations
 from participation.registrations.models import RegistrationSource
+from tests.core.other_process import signed_in_client
 
 EN = {"Accept-Language": "en"}
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -29,22 +30,13 @@ def app_config():
             "WTF_CSRF_ENABLED": True}
 
 
-def _signed_in(app, user):
-    client = app.test_client()
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return client
-
-
 def _tokens(html: str) -> set[str]:
     return {a or b for a, b in TOKEN.findall(html)}
 
 
 def test_the_kept_header_follows_the_visitors_roles_and_place(app, make_user):
-    staff = _signed_in(app, make_user(roles=(Role.RESIDENT, Role.STAFF)))
-    resident = _signed_in(app, make_user())
+    staff = signed_in_client(app, make_user(roles=(Role.RESIDENT, Role.STAFF)))
+    resident = signed_in_client(app, make_user())
     anonymous = app.test_client()
 
     staff_page = staff.get("/events", headers=EN).text
@@ -91,8 +83,8 @@ def test_the_kept_opinion_form_offers_each_resident_their_own_events(
     registrations.register(went, name="Ann", email=with_event.email, user=with_event,
                            source=RegistrationSource.MANUAL)
     db.session.commit()
-    page_without = _signed_in(app, without).get(f"/actions/{action.code}", headers=EN).text
-    page_with = _signed_in(app, with_event).get(f"/actions/{action.code}", headers=EN).text
+    page_without = signed_in_client(app, without).get(f"/actions/{action.code}", headers=EN).text
+    page_with = signed_in_client(app, with_event).get(f"/actions/{action.code}", headers=EN).text
     assert "Klimaatcafé in de Krook (" in page_with
     assert "Klimaatcafé in de Krook (" not in page_without
     assert "Give my opinion" in page_without and "Give my opinion" in page_with

@@ -13,12 +13,11 @@ import os
 import re
 
 import pytest
-from flask import template_rendered
 
 from participation.accounts.models import Role
 from participation.extensions import db
 from participation.policy.models import Follow
-from tests.core.test_personal_memo import _in_another_process, _wait
+from tests.core.other_process import in_another_process, signed_in_client, wait_for
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -33,28 +32,6 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def app_config():
     return {"PAGE_CACHE_ENABLED": True, "PAGE_CACHE_LISTEN": True, "PAGE_CACHE_SECONDS": 3600,
             "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def listening(app):
-    cache = app.extensions["page_cache"]
-    cache.usable()
-    _wait(cache.usable, "the page cache never started listening")
-    yield cache
-    cache.stop_listening()
-
-
-@pytest.fixture
-def rendered(app):
-    """The templates rendered while the block runs."""
-    names: list[str] = []
-
-    def record(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(record, app)
-    yield names
-    template_rendered.disconnect(record, app)
 
 
 def _get(client, path, headers=EN):
@@ -72,15 +49,15 @@ def _kept(client, path, headers=EN):
 
 
 def test_a_kept_page_runs_no_query_and_no_template_and_carries_the_persons_own_token(
-    app, client, make_user, make_action, login, listening, count_queries, rendered
+    app, client, make_user, make_action, login, listening, count_queries, templates_rendered
 ):
     path = f"/actions/{make_action().code}"
     login(make_user())
     first = _kept(client, path)
-    rendered.clear()
+    templates_rendered.clear()
     with count_queries() as statements:
         again = _get(client, path)
-    assert statements == [] and rendered == []
+    assert statements == [] and templates_rendered == []
     assert "Sign out" in again.text and "Stop following" not in again.text
     token = _TOKEN.search(again.text).group(1)
     assert "\x00" not in again.text
@@ -93,22 +70,13 @@ def test_a_kept_page_runs_no_query_and_no_template_and_carries_the_persons_own_t
     assert "Stop following" in _get(client, path).text
 
 
-def _signed_in_client(app, user):
-    client = app.test_client()
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = False  # as Flask-Login leaves it after the first request
-    return client
-
-
 def test_each_person_gets_their_own_page(app, make_user, make_action, listening):
     action = make_action()
     path = f"/actions/{action.code}"
     staff = make_user(roles=(Role.RESIDENT, Role.STAFF))
     db.session.add(Follow(user_id=staff.id, action_id=action.id))
-    ann = _signed_in_client(app, staff)
-    bo = _signed_in_client(app, make_user())
+    ann = signed_in_client(app, fresh=False, user=staff)
+    bo = signed_in_client(app, fresh=False, user=make_user())
     for _ in range(3):
         ann_page = _get(ann, path).text
         bo_page = _get(bo, path).text
@@ -139,16 +107,16 @@ def test_the_language_asked_for_and_the_one_chosen_elsewhere_count(
 ):
     path = f"/actions/{make_action().code}"
     resident = make_user(locale=None)  # the browser's language decides
-    client = _signed_in_client(app, resident)
+    client = signed_in_client(app, fresh=False, user=resident)
     assert _kept(client, path, {"Accept-Language": "en"}).text.startswith(
         '<!doctype html>\n<html lang="en">')
     assert _kept(client, path, {"Accept-Language": "nl"}).text.startswith(
         '<!doctype html>\n<html lang="nl">')
-    _in_another_process(app, f"""
+    in_another_process(app, f"""
 from participation.accounts.models import User
 db.session.get(User, {resident.id}).locale = "nl"
 """)
-    _wait(lambda: client.get(path, headers=EN).text.startswith(
+    wait_for(lambda: client.get(path, headers=EN).text.startswith(
         '<!doctype html>\n<html lang="nl">'),
         "the language chosen in another process did not show on the kept page")
 

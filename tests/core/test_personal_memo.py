@@ -11,19 +11,16 @@ gunicorn worker or app server would.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from participation.accounts.models import Role
 from participation.database import utcnow
 from participation.extensions import db
+from tests.core.other_process import in_another_process as _in_another_process
+from tests.core.other_process import wait_for as _wait
 
-ROOT = Path(__file__).resolve().parents[2]
 EN = {"Accept-Language": "en"}
 
 pytestmark = pytest.mark.skipif(
@@ -35,42 +32,6 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def app_config():
     return {"PAGE_CACHE_ENABLED": True, "PAGE_CACHE_LISTEN": True, "PAGE_CACHE_SECONDS": 3600}
-
-
-@pytest.fixture
-def listening(app):
-    cache = app.extensions["page_cache"]
-    cache.usable()  # starts the listener
-    _wait(cache.usable, "the page cache never started listening")
-    yield cache
-    cache.stop_listening()
-
-
-def _wait(condition, message: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        # Requests in tests share the test's session: start each from an empty one, as each
-        # request does in production, so that what it knows comes from the kept memory.
-        db.session.expunge_all()
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(message, pytrace=False)
-
-
-def _in_another_process(app, code: str) -> None:
-    """Run ``code`` with the platform's app and session in a process of its own, and commit."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    script = (
-        "from participation import create_app\n"
-        "from participation.extensions import db\n"
-        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {url!r}}})\n"
-        "with app.app_context():\n"
-        + "".join(f"    {line}\n" for line in code.strip().splitlines())
-        + "    db.session.commit()\n"
-    )
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, timeout=60,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def test_a_kept_user_costs_no_query_and_a_role_taken_elsewhere_counts_at_once(

@@ -12,7 +12,7 @@ from datetime import timedelta
 import icalendar
 import pytest
 import sqlalchemy as sa
-from flask import g, template_rendered
+from flask import g
 
 from participation.database import utcnow
 from participation.extensions import db
@@ -26,19 +26,6 @@ from participation.registrations.models import Registration
 @pytest.fixture
 def app_config(smtp_config):
     return smtp_config
-
-
-@pytest.fixture
-def templates_rendered(app):
-    """The names of the templates rendered while the fixture is in use."""
-    names: list[str] = []
-
-    def note(sender, template, context, **extra):
-        names.append(template.name)
-
-    template_rendered.connect(note, app)
-    yield names
-    template_rendered.disconnect(note, app)
 
 
 def rows() -> list[OutboxMessage]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from participation.accounts.models import Role
 from participation.database import utcnow
 from participation.extensions import db
+from participation.mail.models import OutboxMessage
 from participation.privacy import services as privacy
 from participation.registrations import services
 from participation.registrations.models import Registration, RegistrationStatus
@@ -88,6 +90,12 @@ def test_waiting_people_who_fit_go_before_a_newcomer(make_event, sign_up):
     newcomer = sign_up(event)
     assert _status(single) == CONFIRMED and _status(pair) == CONFIRMED
     assert not newcomer.confirmed
+    # The line was counted again after the promotion: the newcomer is first in it, and
+    # their mail says so.
+    assert newcomer.waiting_list_position == 1
+    mail = db.session.scalars(sa.select(OutboxMessage).where(
+        OutboxMessage.recipient == newcomer.registration.email)).one()
+    assert mail.render["args"] == {"position": 1}
 
 
 @pytest.mark.parametrize(("allowed", "companions", "capacity", "message"), [
