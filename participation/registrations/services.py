@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm.attributes import set_committed_value
 
-from participation.core import snapshots
+from participation.core import pipeline, snapshots
 from participation.core.i18n import BRUSSELS, brussels_day_start, supported_language
 from participation.core.mailbox import client_network, mailbox
 from participation.core.page_cache import memo
@@ -114,21 +114,30 @@ def lock_event(event: Event) -> Event:
     loading machinery, for one row of fifty columns, was a fifth of the time the lock was
     held while registering (issue 16).
     """
+    event, _ = _lock_event_then(event, None)
+    return event
+
+
+def _lock_event_then(event: Event, then: pipeline.Step | None) -> tuple[Event, dict | None]:
+    """``lock_event``, and ``then`` (a statement and its parameters) run right after the lock
+    was granted, in the same round trip (see ``core.pipeline``); its first row."""
     session = db.session()
     begin_write(session)
     # What the caller changed first (an edit that also raises the capacity) is written
     # before the row is read: a plain statement does not flush as an ORM query does.
     session.flush()
     on_postgresql = session.get_bind().dialect.name == "postgresql"
-    row = session.connection().execute(
-        _EVENT_ROW[on_postgresql], {"event_id": event.id}).mappings().one_or_none()
-    if row is None:  # deleted since it was read (e.g. from a kept copy)
+    steps = [(_EVENT_ROW[on_postgresql], {"event_id": event.id})]
+    if then is not None:
+        steps.append(then)
+    rows, *after = pipeline.read_together(session, *steps)
+    if not rows:  # deleted since it was read (e.g. from a kept copy)
         raise event_services.EventNotFound(event.slug)
     state = sa.inspect(event)
     if state.session is not session or state.deleted or state.detached:
         event = session.get(Event, event.id)  # an instance of another session: this one's
-    snapshots.refresh(event, row)
-    return event
+    snapshots.refresh(event, rows[0])
+    return event, (after[0][0] if after and after[0] else None)
 
 
 def event_to_register_for(slug: str) -> tuple[Event, list[RegistrationQuestion]]:
@@ -236,19 +245,13 @@ def active_registration_for(event: Event, email: str) -> Registration | None:
 #: composing it anew for every sign-up cost more than running it, while others wait.
 _UNDER_LOCK = sa.text(
     "SELECT (SELECT id FROM registrations WHERE event_id = :event_id AND email = :email"
-    f"        AND status IN ({', '.join(repr(status.value) for status in ACTIVE)}) LIMIT 1),"
-    " EXISTS (SELECT 1 FROM registrations WHERE event_id = :event_id AND code = :code),"
+    f"        AND status IN ({', '.join(repr(status.value) for status in ACTIVE)}) LIMIT 1)"
+    " AS existing_id,"
+    " EXISTS (SELECT 1 FROM registrations WHERE event_id = :event_id AND code = :code)"
+    " AS code_taken,"
     " (SELECT count(*) FROM registrations WHERE event_id = :event_id"
-    f"  AND status = {RegistrationStatus.WAITING.value!r})"
+    f"  AND status = {RegistrationStatus.WAITING.value!r}) AS waiting"
 )
-
-
-def _under_lock(event_id: int, email: str | None, code: str) -> tuple[int | None, bool, int]:
-    """See ``_UNDER_LOCK`` (no address: no registration of it)."""
-    # On the session's connection, not through the ORM: a plain statement needs none of it.
-    existing_id, code_taken, waiting = db.session.connection().execute(
-        _UNDER_LOCK, {"event_id": event_id, "email": email, "code": code}).one()
-    return existing_id, bool(code_taken), waiting
 
 
 def _draw_code() -> str:
@@ -405,7 +408,11 @@ def register(
         mailbox=mailbox(email),
     )
 
-    event = lock_event(event)
+    # The lock, then (a new statement, after the lock was granted: it sees every registration
+    # committed before) what the lock must be held for: is the address registered already,
+    # is the drawn check-in code free, how many are waiting. One round trip.
+    event, checked = _lock_event_then(
+        event, (_UNDER_LOCK, {"event_id": event.id, "email": email, "code": code}))
     now_given = now is not None
     now = now or utcnow()
     reason = window_reason(event, now)
@@ -414,10 +421,8 @@ def register(
     if reason in ("cancelled", "draft"):
         raise RegistrationClosed(reason)
 
-    # One statement for what the lock must be held for: is the address registered already,
-    # is the drawn check-in code free, how many are waiting (a new statement after the lock
-    # was granted: it sees every registration committed before).
-    existing_id, code_taken, waiting_before = _under_lock(event.id, email, code)
+    existing_id, code_taken, waiting_before = (
+        checked["existing_id"], bool(checked["code_taken"]), checked["waiting"])
     if existing_id is not None:
         existing = db.session.get(Registration, existing_id)
         if user is not None and existing.user_id is None and user.email == email:
