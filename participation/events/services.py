@@ -108,12 +108,21 @@ def find_events(flt: EventFilter, page: int = 1, per_page: int = 12) -> Page:
     page = max(page, 1)
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     query = published_events_query(flt)
-    # One round trip: the page and, beside each row, how many rows match in all.
-    rows = db.session.execute(
-        query.add_columns(sa.func.count().over().label("total"))
+    # One statement: the page's events, ranked and counted among all matches in a subquery of
+    # their ids alone, then read with their joins. Counting and ordering every match with all
+    # its columns and joins (texts of kilobytes each) spilled thousands of rows to disk for a
+    # word that most events hold (issue 16: "climate", 3,000 matches, 49 ms against 25).
+    ranked = (
+        query.with_only_columns(Event.id, sa.func.count().over().label("total"),
+                                sa.func.row_number().over(order_by=_order(flt)).label("rank"))
         .order_by(*_order(flt))
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .subquery("ranked")
+    )
+    rows = db.session.execute(
+        sa.select(Event, ranked.c.total).join(ranked, Event.id == ranked.c.id)
+        .order_by(ranked.c.rank)
     ).all()
     if rows:
         total = rows[0].total
