@@ -49,7 +49,11 @@ def take(session: Session) -> list[tuple[str, str]]:
     ``core.writes``: the ``pg_notify`` calls ride along with its writes); no longer pending
     afterwards. Notifications are delivered only on commit, wherever in the transaction they
     were sent."""
-    gathered = session.info.pop(_KEY, None) or {}
+    return payloads(session.info.pop(_KEY, None) or {})
+
+
+def payloads(gathered: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """``{channel: words}`` as (channel, payload), as the commit would send them."""
     return [(channel, _payload(channel, words)) for channel, words in sorted(gathered.items())]
 
 

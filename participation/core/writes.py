@@ -32,7 +32,7 @@ def _table(obj: Any) -> sa.Table:
     return sa.inspect(obj).mapper.local_table
 
 
-def _given_values(obj: Any) -> dict[str, Any]:
+def given_values(obj: Any) -> dict[str, Any]:
     """The insert's values: what the object was given, and its columns' Python defaults.
 
     The defaults are set on the object too (as a flush does); server defaults and computed
@@ -96,7 +96,7 @@ def write_at_once(session: Session, new: Sequence[Any] = (),
     """
     if session.new or session.dirty or session.deleted:
         session.flush()
-    inserts = [(obj, _table(obj), _given_values(obj)) for obj in new]
+    inserts = [(obj, _table(obj), given_values(obj)) for obj in new]
     updates = [(obj, _table(obj), dict(values)) for obj, values in changed]
     page_cache.note_written(session, inserted=new,
                             updated=[(obj, set(values)) for obj, values in changed])

@@ -127,7 +127,8 @@ def _send(kind: str, registration: Registration, **args) -> OutboxMessage:
 
 def first_mail(registration: Registration, position: int | None) -> OutboxMessage:
     """A new registration's mail (its place, or its ``position`` in line), not yet added:
-    ``services.register`` writes it with the registration, in one statement."""
+    ``services.register`` writes it with the registration, in one statement
+    (``registrations.at_once`` sets its kind by the place it decides)."""
     kind, args = (("registration_confirmed", {}) if position is None
                   else ("registration_waiting", {"position": position}))
     return unwritten(kind, registration.email, BUILDER, **_named(registration), args=args)
@@ -163,12 +164,22 @@ def write_mail(message: OutboxMessage) -> MailDraft:
     if registration.purged_at is not None or registration.email is None:
         raise CannotWrite(f"registration {registration.id} has no personal data any more")
     kind = message.kind
+    args = message.render.get("args", {})
+    if kind == "registration_waiting" and "position" not in args:
+        # A sign-up made in one statement (``registrations.at_once``): its place in line is
+        # counted now, a moment after it was taken.
+        from participation.registrations.services import waiting_list_position
+
+        position = waiting_list_position(registration)
+        if position is None:
+            raise CannotWrite(f"registration {registration.id} is no longer on the waiting "
+                              "list (its own mail says what changed)")
+        args = {**args, "position": position}
     return MailDraft(
         subject=SUBJECTS[kind](_title(registration)),
         locale=registration.locale,
         context=_context(registration, qr_content_id=QR_CONTENT_ID,
-                         events_url=public_url("events.event_list"),
-                         **message.render.get("args", {})),
+                         events_url=public_url("events.event_list"), **args),
         attachments=_place_attachments(registration) if kind in GIVES_PLACE else [],
     )
 

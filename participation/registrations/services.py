@@ -43,7 +43,7 @@ from participation.events import services as event_services
 from participation.events import signals as event_signals
 from participation.events.models import Event, EventStatus
 from participation.extensions import db
-from participation.registrations import mails, questions
+from participation.registrations import at_once, mails, questions
 from participation.registrations.errors import (  # noqa: F401  (part of this service's API)
     CLOSED_MESSAGES,
     AlreadyRegistered,
@@ -345,6 +345,58 @@ def _fits(event: Event, places: int) -> bool:
     return event.capacity is None or event.confirmed_count + places <= event.capacity
 
 
+def _new_registration(event: Event, *, name, email, needs_step_free, needs_hearing_loop,
+                      needs_sign_language, needs_other, locale, user, consent, source,
+                      client_address) -> Registration:
+    """The registration as the person gave it, checked, with a drawn code and a manage key;
+    what the place decides (status, times, code taken) is set under the lock."""
+    needs_other = (needs_other or "").strip() or None
+    name, email = _check_input(name, email, needs_other, source, consent)
+    return Registration(
+        event_id=event.id,
+        user_id=getattr(user, "id", None),
+        name=name,
+        email=email,
+        needs_step_free=bool(needs_step_free),
+        needs_hearing_loop=bool(needs_hearing_loop),
+        needs_sign_language=bool(needs_sign_language),
+        needs_other=needs_other,
+        locale=supported_language(locale),
+        source=source,
+        code=_draw_code(),
+        manage_key=secrets.token_urlsafe(32),
+        client_network=client_network(client_address),
+        mailbox=mailbox(email),
+    )
+
+
+def register_and_commit(event: Event, **given) -> RegistrationResult:
+    """The public form's sign-up: ``register`` (online, with the same arguments), committed.
+
+    On PostgreSQL a sign-up of one person with nothing else to check under the lock (no
+    companions, organisation or questions) is decided, written and committed in one statement
+    (``registrations.at_once``); whatever that statement leaves (the address registered
+    already, people waiting for a free place, the event changed since the form was checked)
+    goes through ``register`` like every other sign-up. The result's waiting-list position is
+    then not counted (None): the mail counts it when it is written.
+    """
+    if at_once.applies(**{key: given.get(key) for key in (
+            "companions", "companion_names", "answers", "organisation", "asked")}):
+        now = given.get("now") or utcnow()
+        if window_reason(event, now) is None:
+            registration = _new_registration(
+                event, source=RegistrationSource.ONLINE, consent=given.get("consent", True),
+                **{key: given.get(key) for key in (
+                    "name", "email", "needs_step_free", "needs_hearing_loop",
+                    "needs_sign_language", "needs_other", "user", "client_address")},
+                locale=given.get("locale", "nl"))
+            if at_once.register(event, registration) is not None:
+                return RegistrationResult(registration, True, None)
+    result = register(event, **given)
+    db.session.commit()
+    return result
+
+
 def register(
     event: Event,
     *,
@@ -382,30 +434,16 @@ def register(
     :raises EventFull: a walk-in when no place is free.
     """
     source = RegistrationSource(source)
-    needs_other = (needs_other or "").strip() or None
-    name, email = _check_input(name, email, needs_other, source, consent)
-    locale = supported_language(locale)
+    # What needs no lock is done before taking it: the input checked, the registration built
+    # with what the person gave, the code drawn (checked under the lock), the manage key.
+    registration = _new_registration(
+        event, name=name, email=email, needs_step_free=needs_step_free,
+        needs_hearing_loop=needs_hearing_loop, needs_sign_language=needs_sign_language,
+        needs_other=needs_other, locale=locale, user=user, consent=consent, source=source,
+        client_address=client_address)
+    name, email, code = registration.name, registration.email, registration.code
     answer_rows = questions.answers_for(
         event, answers, enforce_required=source == RegistrationSource.ONLINE, asked=asked
-    )
-
-    # What needs no lock is done before taking it: the code drawn (checked under the lock),
-    # the manage key, the registration built with what the person gave.
-    code = _draw_code()
-    registration = Registration(
-        event_id=event.id,
-        user_id=getattr(user, "id", None),
-        name=name,
-        email=email,
-        needs_step_free=bool(needs_step_free),
-        needs_hearing_loop=bool(needs_hearing_loop),
-        needs_sign_language=bool(needs_sign_language),
-        needs_other=needs_other,
-        locale=locale,
-        source=source,
-        manage_key=secrets.token_urlsafe(32),
-        client_network=client_network(client_address),
-        mailbox=mailbox(email),
     )
 
     # The lock, then (a new statement, after the lock was granted: it sees every registration
@@ -454,7 +492,8 @@ def register(
     registration.companion_names = companion_names
     registration.organisation = organisation
     registration.status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITING
-    registration.code = _new_code(event) if code_taken else code
+    if code_taken:
+        registration.code = _new_code(event)
     registration.consent_at = arrived if consent else None
     registration.created_at = arrived
     registration.confirmed_at = arrived if has_place else None

@@ -309,33 +309,52 @@ def test_registering_takes_a_bounded_number_of_queries(client, make_event, count
     with count_queries() as second_waiting:
         client.post(f"/events/{slug}/register", data=form_data(email="w2@example.org"))
     # The event's own questions are read once (the form's list goes to the service), and the
-    # event is not read again after the commit. Under the lock: the event, one statement for
-    # the duplicate address, the drawn code and the place in line (the waiting counter counts
-    # places, and a group takes several), the counters, the registration, its mail, and on
-    # PostgreSQL the transaction's notifications in one statement (pages kept elsewhere, the
-    # worker woken). With the page cache on, the event and questions come from memory.
+    # event is not read again after the commit. With the page cache on, the event and
+    # questions come from memory.
     for statements in (confirmed, first_waiting):
         assert sum("FROM registration_questions" in s for s in statements) == 1
-        # The last statement is the registration's own (its mail), not the event read again.
-        assert "FROM events" not in statements[-1], statements[-1]
-    assert len(confirmed) <= 8
-    assert len(first_waiting) == len(confirmed)
-    for statements in (confirmed, first_waiting):
+        # The last statement is the registration's own, not the event read again.
+        assert not statements[-1].startswith("SELECT events"), statements[-1]
         assert sum("pg_notify" in s for s in statements) <= 1
         assert not any(s.startswith("NOTIFY") for s in statements)
+    assert len(confirmed) <= 8
+    assert len(first_waiting) == len(confirmed)
     # The waiting list does not make registering slower as it grows.
     assert len(second_waiting) == len(first_waiting)
     if db.engine.dialect.name == "postgresql":
-        # Once the lock is granted, two statements until the commit: the one check (address,
-        # code, place in line) and one that writes the registration, its mail and the
-        # counters and sends the notifications (issue 16: the lock was held for five).
+        # One person, nothing else to check under the lock: one statement locks the event,
+        # decides the place, writes the registration, its mail and the counters, sends the
+        # notifications and is committed by itself (registrations.at_once, issue 16).
         for statements in (confirmed, first_waiting, second_waiting):
-            locked = next(i for i, s in enumerate(statements) if "FOR UPDATE" in s)
-            after = statements[locked + 1:]
-            assert len(after) == 2, after
+            (locking,) = [s for s in statements if "FOR UPDATE" in s]
+            assert locking is statements[-1]
             for part in ("INSERT INTO registrations", "INSERT INTO mail_outbox",
                          "UPDATE events", "pg_notify"):
-                assert part in after[1]
+                assert part in locking
+
+
+def test_a_group_is_registered_under_the_lock_in_two_statements(
+    client, make_event, count_queries
+):
+    # A group is checked against the event's rules under its lock: once the lock is granted,
+    # two statements until the commit (the one check: address, code, place in line; and one
+    # that writes the registration, its mail and the counters and sends the notifications).
+    slug = make_event(capacity=4, companions_allowed=2).slug
+    db.session.commit()
+    with count_queries() as statements:
+        answer = client.post(f"/events/{slug}/register",
+                             data=form_data(email="group@example.org", companions="1"))
+    assert answer.status_code == 303
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.email == "group@example.org"))
+    assert registration.places == 2 and registration.status == RegistrationStatus.CONFIRMED
+    if db.engine.dialect.name == "postgresql":
+        locked = next(i for i, s in enumerate(statements) if "FOR UPDATE" in s)
+        after = statements[locked + 1:]
+        assert len(after) == 2, after
+        for part in ("INSERT INTO registrations", "INSERT INTO mail_outbox", "UPDATE events",
+                     "pg_notify"):
+            assert part in after[1]
 
 
 def event_registration(event):

@@ -92,7 +92,7 @@ def _post_registration(slug: str):
         db.session.refresh(event)  # the form shows the places left as they are now
         return _render_form(event, form, 422)
     try:
-        services.register(
+        services.register_and_commit(
             event,
             name=form.name.data,
             email=form.email.data,
@@ -118,11 +118,9 @@ def _post_registration(slug: str):
         db.session.rollback()
         put_form_error(form, error)
         return _render_form(event, form, 422)
-    event_slug = event.slug  # read before the commit: after it the event would load again
-    db.session.commit()
     # The same answer whether the address was new or already registered: only the mail
     # (to that address) says which, so nobody learns who attends what.
-    return redirect(url_for("registrations.check_mail", slug=event_slug), 303)
+    return redirect(url_for("registrations.check_mail", slug=slug), 303)
 
 
 @bp.get("/events/<slug>/register/check-your-mail")
