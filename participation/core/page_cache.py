@@ -117,6 +117,11 @@ class PageCache:
         self.personal_max_entries = int(app.config.get("PAGE_CACHE_PERSONAL_MAX_ENTRIES", 200))
         #: name -> (version built at, expiry, value, deps)
         self._memos: dict[Any, tuple[int, float, Any, frozenset[str]]] = {}
+        #: tag -> what shows it, as (store, key) with store 0 pages, 1 personal pages, 2 memos;
+        #: and what shows everything. An invalidation visits only those, not every entry: each
+        #: commit (a registration every few milliseconds) drops its tags in every worker.
+        self._showing: dict[str, set[tuple[int, Any]]] = {}
+        self._showing_all: set[tuple[int, Any]] = set()
         #: (version, tags) of the latest invalidations, oldest first.
         self._history: deque[tuple[int, frozenset[str]]] = deque(maxlen=_HISTORY)
         self._recording = threading.local()
@@ -148,16 +153,15 @@ class PageCache:
             self.version += 1
             self._history.append((self.version, tags))
             if ALL in tags:
-                self._entries.clear()
-                self._personal.clear()
-                self._memos.clear()
+                self._forget_all()
                 return
-            for key in [k for k, e in self._entries.items() if _touches(e.deps, tags)]:
-                del self._entries[key]
-            for key in [k for k, e in self._personal.items() if _touches(e.deps, tags)]:
-                del self._personal[key]
-            for key in [k for k, m in self._memos.items() if _touches(m[3], tags)]:
-                del self._memos[key]
+            shown = set(self._showing_all)
+            for tag in tags:
+                shown |= self._showing.get(tag, set())
+            for store, key in shown:
+                deps = self._deps(store, key)
+                if deps is not None and _touches(deps, tags):
+                    self._drop(store, key)
 
     def still_fresh(self, since: int, deps: frozenset[str]) -> bool:
         """Tell whether nothing that ``deps`` shows changed after version ``since``."""
@@ -232,8 +236,7 @@ class PageCache:
             self.listening = False
             self.version += 1
             self._history.append((self.version, frozenset({ALL})))
-            self._entries.clear()
-            self._memos.clear()
+            self._forget_all()
             fd = self._listener_fd
             self._off_reported = True
         log.warning("page cache off: the LISTEN connection has not answered for %.0f s",
@@ -304,13 +307,51 @@ class PageCache:
     def _store(self, entries: OrderedDict, key, entry: Entry | KeptPage, limit: int) -> None:
         """Keep ``entry`` unless what it shows changed while it was made; the least recently
         kept go first beyond ``limit``."""
+        store = 0 if entries is self._entries else 1
         with self._lock:
             if not self.still_fresh(entry.version, entry.deps):
                 return
+            if key in entries:
+                self._drop(store, key)
             entries[key] = entry
-            entries.move_to_end(key)
+            self._link(store, key, entry.deps)
             while len(entries) > limit:
-                entries.popitem(last=False)
+                self._drop(store, next(iter(entries)))
+
+    def _stores(self) -> tuple[dict, dict, dict]:
+        return self._entries, self._personal, self._memos
+
+    def _deps(self, store: int, key) -> frozenset[str] | None:
+        found = self._stores()[store].get(key)
+        if found is None:
+            return None
+        return found[3] if store == 2 else found.deps
+
+    def _link(self, store: int, key, deps: frozenset[str]) -> None:
+        if ALL in deps:
+            self._showing_all.add((store, key))
+        for tag in deps:
+            self._showing.setdefault(tag, set()).add((store, key))
+
+    def _drop(self, store: int, key) -> None:
+        """Forget one entry and what it showed (the caller holds the lock)."""
+        deps = self._deps(store, key)
+        del self._stores()[store][key]
+        self._showing_all.discard((store, key))
+        for tag in deps:
+            showing = self._showing.get(tag)
+            if showing is not None:
+                showing.discard((store, key))
+                if not showing:
+                    del self._showing[tag]
+
+    def _forget_all(self) -> None:
+        """Forget every page and memo (the caller holds the lock)."""
+        self._entries.clear()
+        self._personal.clear()
+        self._memos.clear()
+        self._showing.clear()
+        self._showing_all.clear()
 
     @property
     def follows_every_process(self) -> bool:
@@ -342,7 +383,10 @@ class PageCache:
         self.declare(deps)
         with self._lock:
             if self.still_fresh(version, deps):
+                if name in self._memos:
+                    self._drop(2, name)
                 self._memos[name] = (version, time.monotonic() + self.seconds, value, deps)
+                self._link(2, name, deps)
         return value
 
 
