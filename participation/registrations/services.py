@@ -380,7 +380,9 @@ def register_and_commit(event: Event, **given) -> RegistrationResult:
     goes through ``register`` like every other sign-up. The result's waiting-list position is
     then not counted (None): the mail counts it when it is written.
     """
-    if at_once.applies(**{key: given.get(key) for key in (
+    online = RegistrationSource(given.get("source", RegistrationSource.ONLINE)) \
+        == RegistrationSource.ONLINE
+    if online and at_once.applies(**{key: given.get(key) for key in (
             "companions", "companion_names", "answers", "organisation", "asked")}):
         now = given.get("now") or utcnow()
         if window_reason(event, now) is None:

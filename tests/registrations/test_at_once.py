@@ -196,3 +196,14 @@ def test_a_group_an_organisation_or_questions_take_the_lock():
     assert not at_once.applies(organisation="Ghent Youth")
     assert not at_once.applies(answers={1: "yes"})
     assert not at_once.applies(asked=[object()])
+
+
+def test_someone_added_by_an_organiser_takes_the_lock(make_event, count_queries):
+    event = make_event(capacity=3)
+    db.session.commit()
+    with count_queries() as statements:
+        result = services.register_and_commit(
+            event, name="Phoned", email="phoned@example.org",
+            source=services.RegistrationSource.MANUAL)
+    assert result.created and result.registration.source == services.RegistrationSource.MANUAL
+    assert sum("FOR UPDATE" in s for s in statements) == 1 and len(statements) > 1
