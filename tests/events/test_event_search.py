@@ -97,3 +97,29 @@ def test_search_on_postgresql_uses_the_trigram_index(app, make_event):
         plan = "\n".join(row[0] for row in conn.exec_driver_sql(
             "EXPLAIN SELECT id FROM events WHERE search_text LIKE '%%climate%%'"))
     assert "ix_events_search_text_trgm" in plan
+
+
+def test_every_page_of_a_search_holds_the_next_matches_in_order_and_counts_them_all(
+    make_event, make_topic
+):
+    # The page is ranked and counted among all matches by id, then read with its joins
+    # (issue 16): the pages together are the matches in order, each once, with the total.
+    soon = utcnow() + timedelta(days=1)
+    topic, other = make_topic(), make_topic()
+    for n in range(14):
+        make_event(title_en=f"Walk {n:02}", summary_en="About climate.", topic=topic,
+                   starts_at=soon + timedelta(hours=n))
+        make_event(title_en=f"Climate talk {n:02}", summary_en="Talk.", topic=topic,
+                   starts_at=soon + timedelta(hours=30 - n))
+        make_event(title_en=f"Climate elsewhere {n:02}", summary_en="Talk.", topic=other,
+                   starts_at=soon + timedelta(hours=n))
+    make_event(title_en="Choir", summary_en="Singing.", topic=topic, starts_at=soon)
+    db.session.commit()
+    flt = EventFilter(q="climate", topic=topic.slug)
+    pages = [find_events(flt, page=n, per_page=5) for n in (1, 2, 3, 4, 5, 6, 7)]
+    assert [p.total for p in pages[:6]] == [28] * 6 and pages[6].items == []
+    assert pages[6].total == 28  # past the last page: counted apart
+    found = [event.title_en for p in pages for event in p.items]
+    expected = ([f"Climate talk {n:02}" for n in reversed(range(14))]
+                + [f"Walk {n:02}" for n in range(14)])
+    assert found == expected

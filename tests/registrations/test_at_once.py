@@ -16,6 +16,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from participation.database import utcnow
 from participation.extensions import db
 from participation.mail.models import OutboxMessage
 from participation.mail.services import CannotWrite, write
@@ -207,3 +208,12 @@ def test_someone_added_by_an_organiser_takes_the_lock(make_event, count_queries)
             source=services.RegistrationSource.MANUAL)
     assert result.created and result.registration.source == services.RegistrationSource.MANUAL
     assert sum("FOR UPDATE" in s for s in statements) == 1 and len(statements) > 1
+
+
+def test_a_sign_up_at_a_given_moment_takes_the_lock_and_keeps_that_moment(make_event):
+    event = make_event(capacity=3)
+    db.session.commit()
+    moment = utcnow().replace(microsecond=0)
+    result = sign_up(event, "timed@example.org", now=moment)
+    db.session.expire_all()
+    assert db.session.get(Registration, result.registration.id).created_at == moment
