@@ -23,13 +23,15 @@ LABELS = {
     "event_page_uncached": "event page, rendered (no page cache)",
     "action_page_uncached": "action page, rendered (no page cache)",
     "registrations_exactly_100_confirmed": "registrations: exactly 100 confirmed, rest waiting",
-    "registrations_rate_met": "registrations under contention at least 250/s",
+    "registrations_rate_met": "registrations under contention at least 250/s at hello 7,000/s "
+                              "(0.036 of hello)",
     "csv_ratio_met": f"CSV export at least {0.5} of COPY's speed",
     "csv_memory_met": "CSV export peak memory under 150 MB",
     "json_ratio_met": f"JSON export at least {0.3} of COPY's speed",
     "xlsx_ratio_met": f"XLSX export at least {0.15} of COPY's speed",
     "exports_memory_met": "JSON and XLSX exports peak memory under 150 MB",
-    "event_list_under_registrations": "event list kept, registrations elsewhere",
+    "event_list_under_registrations": "event list kept, registrations elsewhere (50/s at "
+                                      "hello 7,000/s)",
 }
 #: Issue 16: what a signed-in resident sees, as a share of the bare Flask ceiling.
 SIGNED_IN_PAGES = ("event_page", "event_list", "action_page", "priority_page", "search")
@@ -43,8 +45,21 @@ MIN_EXPORT_RATIO = 0.5
 MAX_EXPORT_MB = 150.0
 #: Issue 16: JSON lines at 0.3 of COPY, XLSX (constant-memory mode) at 0.15.
 MIN_OTHER_EXPORT_RATIOS = {"json": 0.3, "xlsx": 0.15}
-#: Issue 16: sign-ups for one event from 32 connections at once, every one exact.
+#: Issue 16: sign-ups for one event from 32 connections at once, every one exact: 250/s on
+#: the machine the issue was measured on, where the bare Flask hello served about 7,000/s
+#: (6,660-7,390). Like every other target, it is read as a share of hello measured in the
+#: same minutes: this machine kind's speed moves by the hour (hello 2,900-9,850/s seen).
 MIN_REGISTRATIONS_PER_S = 250
+ISSUE_HELLO_PER_S = 7000
+MIN_REGISTRATIONS_RATIO = MIN_REGISTRATIONS_PER_S / ISSUE_HELLO_PER_S
+
+
+def registrations_rate_met(registrations: dict) -> bool:
+    """The contention rate as a share of hello in the same minutes (runs that measured it)."""
+    ratio = registrations.get("ratio_to_hello")
+    if ratio is None:  # a run from before hello was measured beside it
+        return registrations.get("registrations_per_s", 0) >= MIN_REGISTRATIONS_PER_S
+    return ratio >= MIN_REGISTRATIONS_RATIO
 
 
 def more_paths(conninfo: str) -> dict[str, str]:
@@ -81,12 +96,22 @@ def progress_under_registrations(result: dict) -> None:
     print(f"  event list kept, {result['registrations_per_s']:.0f} registrations/s elsewhere: "
           f"{page['rps']:.0f} req/s (hello {result['hello']['rps']:.0f}), ratio "
           f"{result['ratio']:.2f}, p99 {page['p99_ms']:.1f} ms", flush=True)
+    unscaled = result.get("unscaled")
+    if unscaled:
+        print(f"  the same with {unscaled['registrations_per_s']:.0f} registrations/s (not "
+              f"scaled): {unscaled['event_list']['rps']:.0f} req/s, ratio "
+              f"{unscaled['ratio']:.2f}, p99 {unscaled['event_list']['p99_ms']:.1f} ms",
+              flush=True)
 
 
-def progress_registrations(result) -> None:
-    print(f"  registrations: {result.accepted} accepted in {result.seconds:.2f} s "
-          f"({result.registrations_per_s:.0f}/s); confirmed {result.confirmed}, "
-          f"waiting {result.waiting}, counters match: {result.counters_match}", flush=True)
+def progress_registrations(result: dict) -> None:
+    other = result.get("other_client") or {}
+    print(f"  registrations: {result['accepted']} accepted in {result['seconds']:.2f} s "
+          f"({result['registrations_per_s']:.0f}/s, {result['ratio_to_hello']:.3f} of hello); "
+          f"confirmed {result['confirmed']}, waiting {result['waiting']}, counters match: "
+          f"{result['counters_match']}; runs {result['runs_per_s']} after hello "
+          f"{result['hello_per_s']}; posted by {other.get('client')}: "
+          f"{other.get('runs_per_s')}", flush=True)
 
 
 def progress_slow_mail(result: dict) -> None:
@@ -139,8 +164,7 @@ def targets(results: dict) -> dict:
     if not registrations.get("skipped"):
         out["registrations_exactly_100_confirmed"] = bool(
             registrations.get("exactly_capacity_confirmed") and registrations.get("counters_match"))
-        out["registrations_rate_met"] = (
-            registrations.get("registrations_per_s", 0) >= MIN_REGISTRATIONS_PER_S)
+        out["registrations_rate_met"] = registrations_rate_met(registrations)
     csv = (results.get("exports") or {}).get("csv")
     if csv and not csv.get("skipped"):
         out["csv_ratio_met"] = (csv.get("ratio_to_copy") or 0) >= MIN_EXPORT_RATIO
@@ -217,6 +241,17 @@ def table(results: dict) -> str:
             f"on other events: {under['event_list']['rps']:.0f} req/s, ratio "
             f"{under['ratio']:.2f} (target {MIN_RATIO_UNDER_REGISTRATIONS}), p99 "
             f"{under['event_list']['p99_ms']:.1f} ms; failed registrations {under['failed']}")
+        if under.get("rate_at_issue_speed"):
+            lines.append(
+                f"  ({under['rate_asked']:g}/s asked: the issue's "
+                f"{under['rate_at_issue_speed']:g}/s at hello {ISSUE_HELLO_PER_S:,}/s, scaled "
+                f"to hello {under['hello']['rps']:,.0f}/s measured before)")
+        unscaled = under.get("unscaled")
+        if unscaled:
+            lines.append(
+                f"  with {unscaled['registrations_per_s']:.0f} registrations/s (not scaled), "
+                f"for comparison: {unscaled['event_list']['rps']:.0f} req/s, ratio "
+                f"{unscaled['ratio']:.2f}, p99 {unscaled['event_list']['p99_ms']:.1f} ms")
     registrations = results.get("registrations", {})
     if registrations.get("skipped"):
         lines.append(f"registrations under contention: {registrations['skipped']}")
@@ -227,12 +262,26 @@ def table(results: dict) -> str:
             f"{registrations['seconds']:.2f} s = {registrations['registrations_per_s']:.0f}/s; "
             f"confirmed {registrations['confirmed']}, waiting {registrations['waiting']}, "
             f"failed {registrations['failed']}; counters match the rows: "
-            f"{'yes' if registrations['counters_match'] else 'NO'}"
+            f"{'yes' if registrations['counters_match'] else 'NO'}; "
+            f"{_fmt(registrations.get('ratio_to_hello'), '.3f')} of hello measured before "
+            f"each run (target {MIN_REGISTRATIONS_RATIO:.3f}: {MIN_REGISTRATIONS_PER_S}/s at "
+            f"{ISSUE_HELLO_PER_S:,}/s); posted by {registrations.get('client', 'aiohttp')}, "
+            f"{registrations.get('client_cpu_ms', 0):.2f} ms of the client's CPU each"
             + (f" (median of {len(registrations['runs_per_s'])} runs: "
                f"{', '.join(f'{rate}/s' for rate in registrations['runs_per_s'])}; "
                + ("exact in every run)" if registrations["exactly_capacity_confirmed"]
                   and registrations["counters_match"] else "NOT exact in every run)")
                if registrations.get("runs_per_s") else ""))
+        if registrations.get("hello_per_s"):
+            lines.append(f"  hello before each run: "
+                         f"{', '.join(f'{rate:,}/s' for rate in registrations['hello_per_s'])}")
+        other = registrations.get("other_client")
+        if other:
+            lines.append(
+                f"  posted by {other['client']} instead (for comparison): "
+                f"{', '.join(f'{rate}/s' for rate in other['runs_per_s'])}, "
+                f"{', '.join(f'{ms:.2f}' for ms in other['client_cpu_ms'])} ms of the "
+                f"client's CPU per sign-up; exact: {_yes(other['exact'])}")
         slow = registrations.get("slow_mail")
         if slow:
             lines.append(

@@ -32,6 +32,22 @@ def _table(obj: Any) -> sa.Table:
     return sa.inspect(obj).mapper.local_table
 
 
+@functools.cache
+def _insert_plan(mapper: sa.orm.Mapper) -> tuple[tuple[str, str, Any, bool], ...]:
+    """For each column an insert may give: attribute key, column key, Python default (or
+    None), and whether it is the primary key. Computed once per mapped class."""
+    plan = []
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if not isinstance(column, sa.Column) or column.computed is not None:
+            continue
+        default = column.default
+        if default is not None and not (default.is_scalar or default.is_callable):
+            default = None
+        plan.append((prop.key, column.key, default, bool(column.primary_key)))
+    return tuple(plan)
+
+
 def given_values(obj: Any) -> dict[str, Any]:
     """The insert's values: what the object was given, and its columns' Python defaults.
 
@@ -39,20 +55,17 @@ def given_values(obj: Any) -> dict[str, Any]:
     columns are left to the database (the object loads them on first use).
     """
     state = sa.inspect(obj)
+    given = state.dict
     values = {}
-    for prop in state.mapper.column_attrs:
-        column = prop.columns[0]
-        if not isinstance(column, sa.Column) or column.computed is not None:
-            continue
-        if prop.key not in state.dict:
-            default = column.default
-            if default is None or not (default.is_scalar or default.is_callable):
+    for key, column_key, default, primary_key in _insert_plan(state.mapper):
+        if key not in given:
+            if default is None:
                 continue
-            setattr(obj, prop.key, default.arg if default.is_scalar else default.arg(None))
-        value = state.dict[prop.key]
-        if value is None and column.primary_key:
+            setattr(obj, key, default.arg if default.is_scalar else default.arg(None))
+        value = given[key]
+        if value is None and primary_key:
             continue
-        values[column.key] = value
+        values[column_key] = value
     return values
 
 

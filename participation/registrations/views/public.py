@@ -26,7 +26,7 @@ from participation.database import utcnow
 from participation.events import calendars
 from participation.events import services as event_services
 from participation.extensions import db, limiter
-from participation.registrations import questions, services
+from participation.registrations import services
 from participation.registrations.forms import (
     CancelForm,
     ConfirmPlaceForm,
@@ -72,8 +72,8 @@ def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     if request.method == "POST":
         return _post_registration(slug)
-    event = _public_event(slug)
-    form = registration_form(questions.questions_of(event))
+    event, asked = services.event_for_form(slug)
+    form = registration_form(asked)
     reason = services.window_reason(event, utcnow())
     if reason:
         return _render_closed(event, reason)
