@@ -158,11 +158,15 @@ def measure_in_rounds(generator: LoadGenerator, targets: dict, rounds: int) -> d
 
     Each page's ratio is the median over rounds of its req/s divided by the hello req/s of
     the same round; req/s is over all rounds; p50 and p99 are the medians of the rounds.
+    Every round warms its page up first (the whole warm-up before the first round, a second
+    before the others): a page measured a minute ago has no kept copy left (they live
+    ``PAGE_CACHE_SECONDS``), and what is measured is a page in steady use, whose copy is
+    made again every ten seconds while the load goes on, not one coming back cold.
     """
     per_round: dict[str, list[dict]] = {name: [] for name in targets}
     for number in range(rounds):
         for name, (target, headers) in targets.items():
-            warm = generator.warmup if number == 0 else 0
+            warm = generator.warmup if number == 0 else min(generator.warmup, 1)
             run = generator.measure(target, headers=headers, seconds=generator.seconds / rounds,
                                     warmup=warm).as_dict()
             per_round[name].append(run)

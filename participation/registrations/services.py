@@ -140,7 +140,8 @@ def _lock_event_then(event: Event, then: pipeline.Step | None) -> tuple[Event, d
     return event, (after[0][0] if after and after[0] else None)
 
 
-def event_to_register_for(slug: str) -> tuple[Event, list[RegistrationQuestion]]:
+def event_to_register_for(slug: str, *, counters_now: bool = False
+                          ) -> tuple[Event, list[RegistrationQuestion]]:
     """The public event a registration form is posted to, and its questions: kept in memory.
 
     Registering re-reads the event under its lock (``lock_event``), so what is kept is only
@@ -148,28 +149,27 @@ def event_to_register_for(slug: str) -> tuple[Event, list[RegistrationQuestion]]
     by any change to an event (tag ``events``: title, times, state, deletion; a change to a
     question drops everything). A registration does not drop it: the counters are read under
     the lock. Two queries less on every registration, and no joins.
+
+    ``counters_now``: the form shown (it says how many places are left): the counters of a
+    kept event are read afresh, in one small query.
     """
+    read_now = []
+
     def load() -> tuple[dict, list[dict]]:
+        read_now.append(True)
         event = event_services.get_public_event(slug, with_actions=False)
         return (snapshots.columns(event),
                 [snapshots.columns(question) for question in questions.questions_of(event)])
 
     event_values, question_values = memo(("registrations.event", slug), load, deps=("events",))
     event = snapshots.materialise(Event, event_values)
+    if counters_now and not read_now:
+        snapshots.refresh(event, db.session.execute(
+            sa.select(Event.confirmed_count, Event.waiting_count)
+            .where(Event.id == event_values["id"])
+        ).mappings().one())
     return event, [snapshots.materialise(RegistrationQuestion, values)
                    for values in question_values]
-
-
-def event_for_form(slug: str) -> tuple[Event, list[RegistrationQuestion]]:
-    """The event a registration form is shown for, and its questions: kept as for
-    :func:`event_to_register_for`, with its counters read afresh (the form says how many
-    places are left, or that the event is full): one small query instead of two."""
-    event, asked = event_to_register_for(slug)
-    counters = db.session.execute(
-        sa.select(Event.confirmed_count, Event.waiting_count).where(Event.id == event.id)
-    ).mappings().one()
-    snapshots.refresh(event, counters)
-    return event, asked
 
 
 def _counts_changed(event: Event) -> None:

@@ -88,3 +88,24 @@ def test_the_kept_opinion_form_offers_each_resident_their_own_events(
     assert "Klimaatcafé in de Krook (" in page_with
     assert "Klimaatcafé in de Krook (" not in page_without
     assert "Give my opinion" in page_without and "Give my opinion" in page_with
+
+
+def test_the_form_says_how_many_places_are_left_now(app, client, make_event, count_queries):
+    # The form's event is kept (registrations.services.event_to_register_for); a sign-up does
+    # not drop it, so the counters of a kept event are read afresh on every view, in one
+    # small query.
+    event = make_event(capacity=3)
+    db.session.commit()
+    path = f"/events/{event.slug}/register"
+    assert "3 places left." in client.get(path, headers=EN).text
+    other = app.test_client()
+    token = _tokens(other.get(path).text).pop()
+    answer = other.post(path, data={"name": "Ann", "email": "ann@example.org", "consent": "y",
+                                    "csrf_token": token})
+    assert answer.status_code == 303
+    db.session.expunge_all()  # as a new request's session: nothing loaded yet
+    with count_queries() as statements:
+        page = client.get(path, headers=EN).text
+    assert "2 places left." in page
+    (read,) = [s for s in statements if "FROM events" in s or "FROM registration_questions" in s]
+    assert read.startswith("SELECT events.confirmed_count, events.waiting_count"), read

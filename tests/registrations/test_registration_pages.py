@@ -362,3 +362,4 @@ def event_registration(event):
     db.session.expire_all()
     query = sa.select(Registration).where(Registration.event_id == event.id)
     return db.session.scalars(query).one()
+

@@ -72,7 +72,7 @@ def register(slug: str):
     """The registration form; a valid form gives a place or a place on the waiting list."""
     if request.method == "POST":
         return _post_registration(slug)
-    event, asked = services.event_for_form(slug)
+    event, asked = services.event_to_register_for(slug, counters_now=True)
     form = registration_form(asked)
     reason = services.window_reason(event, utcnow())
     if reason:
