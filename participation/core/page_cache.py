@@ -570,10 +570,16 @@ class PageCacheMiddleware:
 
         version = self.cache.version
         environ[_KEY] = key
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         sent: list = []
+        held: list[bytes] = []
 
         def capture(status, headers, exc_info=None):
             sent[:] = [status, headers]
+            if if_none_match and exc_info is None and environ.get(_STORE):
+                # A browser revalidating a page to be kept: the page is rendered whole and
+                # kept, and the answer (304 or the page) is started once it is.
+                return held.append
             return start_response(status, headers, exc_info)
 
         recording = self.cache.start_recording()
@@ -582,16 +588,20 @@ class PageCacheMiddleware:
         finally:
             deps = self.cache.stop_recording(recording)
         etag = environ.get(_STORE)
-        if not etag or not sent or not sent[0].startswith("200"):
+        holding = bool(if_none_match and etag and sent)
+        if not etag or not sent or not sent[0].startswith("200") or any(
+            k.lower() == "set-cookie" for k, _ in sent[1]  # not the same for everyone
+        ):
+            if holding:
+                start_response(*sent)
+                return [*held, *body] if held else body
             return body
-        if any(k.lower() == "set-cookie" for k, _ in sent[1]):
-            return body  # a cookie was set: this page is not the same for everyone
         try:
-            content = b"".join(body)
+            content = b"".join([*held, *body])
         finally:
             if hasattr(body, "close"):
                 body.close()
-        self.cache.put(key, Entry(
+        entry = Entry(
             body=content,
             status=sent[0],
             headers=sent[1],
@@ -600,7 +610,13 @@ class PageCacheMiddleware:
             expires=time.monotonic() + self.cache.seconds,
             etag=etag,
             deps=deps,
-        ))
+        )
+        self.cache.put(key, entry)
+        if holding:
+            if parse_etags(if_none_match).contains(etag):
+                start_response("304 Not Modified", entry.not_modified_headers)
+                return []
+            start_response(*sent)
         return [content]
 
 
@@ -648,7 +664,11 @@ def cached_page(view: Callable) -> Callable:
         response.vary.update(("Accept-Language", "Cookie"))
         key = request.environ.get(_KEY)
         if key is not None and key[-1] == str(get_locale()):
+            # The middleware keeps the page, and answers a browser revalidating it with a
+            # 304 once it is kept (a 304 alone would leave nothing to keep: the next
+            # revalidation would render the page again).
             request.environ[_STORE] = etag
+            return response
         if request.if_none_match.contains(etag):
             return Response(status=304, headers=[
                 (k, v) for k, v in response.headers.items() if k.lower() in _KEPT_ON_304])

@@ -6,8 +6,10 @@ import time
 import psycopg
 import pytest
 import sqlalchemy as sa
+from flask import template_rendered
 from flask_babel import refresh
 
+from participation.core import page_cache
 from participation.events.models import Event
 from participation.extensions import db
 
@@ -206,3 +208,40 @@ class TestWithCsrf:
             assert response.status_code == 200, path
             assert "Set-Cookie" not in response.headers, path
             assert response.headers["ETag"], path
+
+
+def test_a_browser_revalidating_a_page_no_longer_kept_makes_it_kept_again(app, client, make_event):
+    # Pages are sent with "no-cache": returning visitors' browsers revalidate every time. When
+    # the kept copy has gone (a change, its time), the revalidation renders the page, answers
+    # 304 and keeps the page: the next revalidation and the next new visitor are answered
+    # from the kept copy, without running the view.
+    event = make_event(title="Green Deal evening")
+    db.session.commit()
+    path = f"/events/{event.slug}"
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    page_cache.invalidate()
+    with template_rendered.connected_to(record, app):
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b""
+        assert again.headers["ETag"] == etag
+        assert rendered
+        rendered.clear()
+        third = client.get(path, headers={"If-None-Match": etag})
+        plain = client.get(path)
+        assert rendered == []
+        assert third.status_code == 304 and third.headers["ETag"] == etag
+        assert plain.status_code == 200 and plain.data == first.data
+        assert plain.headers["X-Frame-Options"] == "DENY"
+        # An out-of-date version gets the page (rendered, then kept, as before).
+        page_cache.invalidate()
+        stale = client.get(path, headers={"If-None-Match": '"something-else"'})
+        assert stale.status_code == 200 and stale.data == first.data
+        rendered.clear()
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert rendered == []
