@@ -165,6 +165,34 @@ class TestAcrossProcesses:
                               (f"event:{shown.id}",))
         assert _eventually(lambda: not any(k[3] == key_path for k in cache._entries))
 
+    def test_a_stream_of_notifications_costs_the_listener_no_round_trip_each(self, app):
+        # Each worker follows every commit anywhere; a heartbeat (SELECT 1) after every
+        # notification cost each worker a round trip per commit. A notification proves the
+        # connection alive; the heartbeat is for a quiet second.
+        cache = app.extensions["page_cache"]
+        _wait_listening(cache)
+        backend = cache.listener_backend_pid
+
+        def last_query():
+            with psycopg.connect(_conninfo(), autocommit=True) as look:
+                return look.execute("SELECT query, query_start FROM pg_stat_activity "
+                                    "WHERE pid = %s", (backend,)).fetchone()
+
+        with psycopg.connect(_conninfo(), autocommit=True) as elsewhere:
+            elsewhere.execute("SELECT pg_notify('participation_content', 'event:0')")
+            time.sleep(0.2)
+            version, before = cache.version, last_query()
+            for n in range(1, 16):
+                elsewhere.execute("SELECT pg_notify('participation_content', %s)",
+                                  (f"event:{n}",))
+                time.sleep(0.05)
+            assert _eventually(lambda: cache.version >= version + 15), "all heard"
+            assert last_query() == before, "no round trip while notifications came"
+        # A quiet second: the heartbeat asks.
+        assert _eventually(lambda: last_query()[0] == "SELECT 1" and last_query() != before,
+                           seconds=5)
+        assert cache.usable()
+
 
 def _wait_listening(cache) -> None:
     cache.usable()
