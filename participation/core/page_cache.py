@@ -293,6 +293,7 @@ class PageCache:
                                 type(error).__name__)
                 self._off_reported = True
             self._listener_fd = None
+            self.listener_backend_pid = None
             self.listening = False
             self.bump()
             time.sleep(pause)
